@@ -1,0 +1,250 @@
+//! Creating an installation (`dcis init`) and a demo instance (`dcis demo`).
+
+use crate::error::AppError;
+use crate::orgs::{OrganisationInput, UnitInput};
+use crate::users::NewUserInput;
+use crate::{App, Settings};
+use dcis_domain::ids::{IdSource, InstallationId};
+use dcis_domain::org::OrgCode;
+use dcis_domain::time::Clock;
+use dcis_domain::user::User;
+use dcis_domain::FieldError;
+use dcis_store::Store;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const DEMO_ORGANISATIONS: &str = include_str!("../../../data/demo/organisations.csv");
+const DEMO_UNITS: &str = include_str!("../../../data/demo/units.csv");
+const DEMO_USERS: &str = include_str!("../../../data/demo/users.csv");
+
+/// The password of every demo user. Demo instances are for trying dcis out
+/// and must never hold real data.
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    pub installation_name: String,
+    pub admin_username: String,
+    pub admin_display_name: String,
+    /// Empty: generate one and return it once.
+    pub admin_password: String,
+}
+
+pub struct Initialised {
+    pub app: App,
+    pub admin: User,
+    pub generated_password: Option<String>,
+}
+
+/// Migrates the database, creates the installation, loads the geography
+/// and creates the national commission with the first administrator.
+/// Refuses a database that is already initialised.
+pub async fn initialise(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdSource>,
+    settings: Settings,
+    opts: &InitOptions,
+) -> Result<Initialised, AppError> {
+    store
+        .migrate()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some((id, name)) = store.installation().await? {
+        return Err(AppError::Internal(format!(
+            "this database is already initialised (installation {name}, {id}); nothing was changed"
+        )));
+    }
+    let installation = InstallationId::from_uuid(ids.new_uuid(clock.now()));
+    let app = App {
+        store,
+        clock,
+        ids,
+        installation,
+        settings,
+    };
+    let mut w = app.write_as_system().await?;
+    w.insert_installation(opts.installation_name.trim()).await?;
+    w.commit().await?;
+    app.load_reference_geography().await?;
+    let org = app
+        .create_organisation(
+            None,
+            &OrganisationInput {
+                code: "LCDC".into(),
+                kind: "national_commission".into(),
+                name_en: "Lao National Commission for Drug Control and Supervision".into(),
+                name_lo: "ຄະນະກຳມະການແຫ່ງຊາດເພື່ອກວດກາ ແລະ ຄວບຄຸມຢາເສບຕິດ".into(),
+                province: String::new(),
+            },
+        )
+        .await?;
+    let unit = app
+        .create_unit(
+            None,
+            &UnitInput {
+                organisation: org.id.to_string(),
+                name_en: "System administration".into(),
+                name_lo: "ການບໍລິຫານລະບົບ".into(),
+                province: "01".into(),
+                district: String::new(),
+            },
+        )
+        .await?;
+    let (admin, generated_password) = app
+        .create_user(
+            None,
+            &NewUserInput {
+                username: opts.admin_username.clone(),
+                display_name: opts.admin_display_name.clone(),
+                password: opts.admin_password.clone(),
+                unit: unit.id.to_string(),
+                role: "administrator".into(),
+                scope: "national".into(),
+                clearance: "secret".into(),
+                language: "en".into(),
+            },
+        )
+        .await?;
+    Ok(Initialised {
+        app,
+        admin,
+        generated_password,
+    })
+}
+
+fn rows(src: &str) -> Result<Vec<HashMap<String, String>>, AppError> {
+    let mut rdr = csv::Reader::from_reader(src.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .clone();
+    rdr.records()
+        .map(|r| {
+            r.map(|rec| {
+                headers
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .collect()
+}
+
+fn get(r: &HashMap<String, String>, k: &str) -> String {
+    r.get(k).cloned().unwrap_or_default()
+}
+
+/// Builds a demo instance: an initialised installation with synthetic
+/// agencies, units, users (all with [`DEMO_PASSWORD`]) and the Border
+/// Liaison Offices of the reference file.
+pub async fn demo(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdSource>,
+    settings: Settings,
+) -> Result<App, AppError> {
+    let init = initialise(
+        store,
+        clock,
+        ids,
+        settings,
+        &InitOptions {
+            installation_name: "dcis demo".into(),
+            admin_username: "admin".into(),
+            admin_display_name: "Demo Administrator".into(),
+            admin_password: DEMO_PASSWORD.into(),
+        },
+    )
+    .await?;
+    let app = init.app;
+    for r in rows(DEMO_ORGANISATIONS)? {
+        let code = get(&r, "code");
+        if code == "LCDC" {
+            continue;
+        }
+        app.create_organisation(
+            None,
+            &OrganisationInput {
+                code,
+                kind: get(&r, "kind"),
+                name_en: get(&r, "name_en"),
+                name_lo: get(&r, "name_lo"),
+                province: get(&r, "province"),
+            },
+        )
+        .await?;
+    }
+    let org_id = |code: String| {
+        let app = app.clone();
+        async move {
+            let code = OrgCode::parse(&code)?;
+            app.store
+                .organisation_by_code(&code)
+                .await?
+                .map(|o| o.id)
+                .ok_or_else(|| {
+                    AppError::from(FieldError::new("organisation", "err-organisation-unknown"))
+                })
+        }
+    };
+    for r in rows(DEMO_UNITS)? {
+        if get(&r, "name_en") == "System administration" {
+            continue;
+        }
+        let org = org_id(get(&r, "organisation")).await?;
+        app.create_unit(
+            None,
+            &UnitInput {
+                organisation: org.to_string(),
+                name_en: get(&r, "name_en"),
+                name_lo: get(&r, "name_lo"),
+                province: get(&r, "province"),
+                district: get(&r, "district"),
+            },
+        )
+        .await?;
+    }
+    for r in rows(DEMO_USERS)? {
+        if get(&r, "username") == "admin" {
+            continue;
+        }
+        let org = org_id(get(&r, "organisation")).await?;
+        let unit = app
+            .store
+            .units(Some(org))
+            .await?
+            .into_iter()
+            .find(|u| u.name_en.as_str() == get(&r, "unit"))
+            .ok_or_else(|| {
+                AppError::Internal(format!("demo unit {} not found", get(&r, "unit")))
+            })?;
+        app.create_user(
+            None,
+            &NewUserInput {
+                username: get(&r, "username"),
+                display_name: get(&r, "display_name"),
+                password: DEMO_PASSWORD.into(),
+                unit: unit.id.to_string(),
+                role: get(&r, "role"),
+                scope: get(&r, "scope"),
+                clearance: get(&r, "clearance"),
+                language: get(&r, "language"),
+            },
+        )
+        .await?;
+    }
+    app.seed_border_liaison_offices().await?;
+    Ok(app)
+}
+
+/// The demo user names, for the command line's greeting.
+pub fn demo_usernames() -> Vec<(String, String)> {
+    rows(DEMO_USERS)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| (get(r, "username"), get(r, "role")))
+        .collect()
+}

@@ -1,0 +1,30 @@
+//! Storage for dcis: one repository in front of SQLite (the embedded
+//! default) and PostgreSQL (national scale).
+//!
+//! Both backends run the same SQL through sqlx's `Any` driver: the schema
+//! uses only types both engines share (TEXT, BIGINT, DOUBLE PRECISION) and
+//! placeholders are `$1…` on both. Each backend owns its migrations under
+//! `migrations/<backend>/`. Where the dialects differ the code branches on
+//! [`Backend`] in plain sight.
+//!
+//! This crate enforces no business rules. It does enforce one invariant:
+//! every change goes through a [`Write`] transaction whose mutating methods
+//! append to the audit chain in the same transaction, so no change can be
+//! stored without its audit entry.
+
+mod audit;
+mod error;
+mod geo;
+mod open;
+mod org;
+mod rows;
+mod security;
+mod user;
+mod write;
+
+pub use audit::AuditHead;
+pub use error::StoreError;
+pub use open::{Backend, OpenOptions, SchemaStatus, Store};
+pub use security::{NewSession, SessionRow};
+pub use user::{UserFilter, UserRow};
+pub use write::{AuditContext, Write};

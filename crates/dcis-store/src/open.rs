@@ -1,0 +1,260 @@
+//! Opening the database, choosing the backend from the URL, connection
+//! settings and migrations.
+
+use crate::error::StoreError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor, Row};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
+        }
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self {
+            Self::Sqlite => &SQLITE_MIGRATIONS,
+            Self::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Create an SQLite file when it does not exist (only `dcis init` and
+    /// `dcis demo` do; `serve` refuses a missing file, which is usually a
+    /// typo in the path).
+    pub create: bool,
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            create: false,
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Where the schema stands against this build's migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaStatus {
+    pub applied: i64,
+    pub known: i64,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+    /// SQLite allows one writer at a time; write transactions queue here
+    /// instead of failing with SQLITE_BUSY when two upgrade from read locks.
+    pub(crate) write_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Extracts the file path of an `sqlite:` URL (without query string).
+fn sqlite_path(url: &str) -> &str {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.split('?').next().unwrap_or(rest)
+}
+
+impl Store {
+    pub async fn open(url: &str, opts: &OpenOptions) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url).ok_or_else(|| StoreError::Connect {
+            url: redact(url),
+            source: sqlx::Error::Configuration(
+                "the database URL must start with sqlite: or postgres://".into(),
+            ),
+        })?;
+        let mut url = url.to_owned();
+        if backend == Backend::Sqlite {
+            let path = sqlite_path(&url).to_owned();
+            if path.is_empty() || path == ":memory:" {
+                return Err(StoreError::Connect {
+                    url: redact(&url),
+                    source: sqlx::Error::Configuration("dcis needs an SQLite file path".into()),
+                });
+            }
+            let exists = std::path::Path::new(&path).exists();
+            if !exists && !opts.create {
+                return Err(StoreError::Missing(path));
+            }
+            if !url.contains('?') {
+                url.push_str(if opts.create { "?mode=rwc" } else { "?mode=rw" });
+            }
+        }
+        let connect = AnyConnectOptions::from_str(&url).map_err(|source| StoreError::Connect {
+            url: redact(&url),
+            source,
+        })?;
+        let mut pool_opts = AnyPoolOptions::new()
+            .max_connections(opts.max_connections)
+            .acquire_timeout(opts.acquire_timeout);
+        if backend == Backend::Sqlite {
+            pool_opts = pool_opts.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // Set explicitly rather than relying on driver defaults:
+                    // write-ahead log for concurrent readers, foreign keys
+                    // enforced, and a wait instead of an error when busy.
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool_opts
+            .connect_with(connect)
+            .await
+            .map_err(|source| StoreError::Connect {
+                url: redact(&url),
+                source,
+            })?;
+        Ok(Self {
+            pool,
+            backend,
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Cheap liveness check of the database, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The highest migration this build knows and the highest applied.
+    pub async fn schema_status(&self) -> Result<SchemaStatus, StoreError> {
+        let known = self
+            .backend
+            .migrator()
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0);
+        let exists: i64 = match self.backend {
+            Backend::Sqlite => sqlx::query(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            ),
+            Backend::Postgres => sqlx::query(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()",
+            ),
+        }
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        let applied = if exists > 0 {
+            sqlx::query("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get::<i64, _>(0)?
+        } else {
+            0
+        };
+        Ok(SchemaStatus { applied, known })
+    }
+
+    /// Applies the migrations this build has and the database lacks.
+    /// A database from a newer dcis is refused before anything is touched.
+    pub async fn migrate(&self) -> Result<SchemaStatus, StoreError> {
+        let status = self.schema_status().await?;
+        if status.applied > status.known {
+            return Err(StoreError::TooNew {
+                found: status.applied,
+                known: status.known,
+            });
+        }
+        self.backend.migrator().run(&self.pool).await?;
+        self.schema_status().await
+    }
+
+    /// A consistent copy of an SQLite database into `path`, safe while the
+    /// server runs (`VACUUM INTO` reads one snapshot).
+    pub async fn backup_to(&self, path: &str) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+            Backend::Postgres => Err(StoreError::Unsupported(
+                "PostgreSQL (use pg_dump, which takes a consistent snapshot)",
+            )),
+        }
+    }
+}
+
+/// Hides a password in a database URL before it reaches a message or log.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://dcis:secret@127.0.0.1/x"),
+            "postgres://dcis:***@127.0.0.1/x"
+        );
+        assert_eq!(redact("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
+    }
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_path("sqlite:///tmp/a.db?mode=rw"), "/tmp/a.db");
+        assert_eq!(sqlite_path("sqlite:data/a.db"), "data/a.db");
+        assert_eq!(sqlite_path("sqlite://data/a.db"), "data/a.db");
+    }
+}

@@ -1,0 +1,206 @@
+//! The one write path of the storage layer. A [`Write`] is a database
+//! transaction that knows who is acting; each mutating method (in the
+//! modules per aggregate) appends its audit entry through [`Write::audit`]
+//! before returning, and nothing is visible until [`Write::commit`].
+
+use crate::error::StoreError;
+use crate::open::{Backend, Store};
+use dcis_domain::audit::{AuditAction, AuditEntry};
+use dcis_domain::ids::{IdSource, InstallationId, UserId};
+use dcis_domain::time::to_millis;
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// Who is changing what, when, on which installation.
+#[derive(Clone)]
+pub struct AuditContext {
+    pub installation: InstallationId,
+    /// The acting user, or `None` for the system itself (start-up loads,
+    /// `dcis init`).
+    pub actor: Option<(UserId, String)>,
+    pub at: OffsetDateTime,
+    pub ids: Arc<dyn IdSource>,
+}
+
+impl AuditContext {
+    pub fn new_id(&self) -> uuid::Uuid {
+        self.ids.new_uuid(self.at)
+    }
+}
+
+pub struct Write {
+    pub(crate) tx: Transaction<'static, Any>,
+    pub(crate) ctx: AuditContext,
+    _sqlite_writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Store {
+    /// Starts a write transaction on behalf of `ctx.actor`.
+    pub async fn begin(&self, ctx: AuditContext) -> Result<Write, StoreError> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(Write {
+            tx,
+            ctx,
+            _sqlite_writer: guard,
+        })
+    }
+}
+
+/// The JSON snapshot of a record for the audit log.
+pub(crate) fn snapshot<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|e| format!("{{\"snapshot_error\":{:?}}}", e.to_string()))
+}
+
+impl Write {
+    pub fn context(&self) -> &AuditContext {
+        &self.ctx
+    }
+
+    pub fn at(&self) -> OffsetDateTime {
+        self.ctx.at
+    }
+
+    pub fn new_id(&self) -> uuid::Uuid {
+        self.ctx.new_id()
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Appends one entry to the audit chain. The head row is updated first:
+    /// on PostgreSQL its row lock orders concurrent appenders, and a waiting
+    /// transaction re-reads the head its predecessor committed.
+    pub async fn audit(
+        &mut self,
+        action: AuditAction,
+        entity_type: &str,
+        entity_id: &str,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Result<i64, StoreError> {
+        let row =
+            sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(&mut *self.tx)
+                .await?;
+        let seq: i64 = row.try_get("seq")?;
+        let prev: String = row.try_get("hash")?;
+        let (actor, actor_name) = match &self.ctx.actor {
+            Some((id, name)) => (id.to_string(), name.clone()),
+            None => (String::new(), "system".to_owned()),
+        };
+        let entry = AuditEntry {
+            seq,
+            id: self.ctx.new_id().to_string(),
+            at_ms: to_millis(self.ctx.at),
+            installation: self.ctx.installation.to_string(),
+            actor,
+            actor_name,
+            action: action.as_str().to_owned(),
+            entity_type: entity_type.to_owned(),
+            entity_id: entity_id.to_owned(),
+            before: before.unwrap_or_default(),
+            after: after.unwrap_or_default(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+        .seal(&prev);
+        sqlx::query(
+            "INSERT INTO audit_entry (seq, id, at, installation_id, actor_id, actor_name, action, \
+             entity_type, entity_id, before_json, after_json, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(entry.seq)
+        .bind(&entry.id)
+        .bind(entry.at_ms)
+        .bind(&entry.installation)
+        .bind(&entry.actor)
+        .bind(&entry.actor_name)
+        .bind(&entry.action)
+        .bind(&entry.entity_type)
+        .bind(&entry.entity_id)
+        .bind(&entry.before)
+        .bind(&entry.after)
+        .bind(&entry.prev_hash)
+        .bind(&entry.hash)
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(&entry.hash)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(seq)
+    }
+
+    /// Audits a creation with the new record's snapshot.
+    pub(crate) async fn audit_create<T: Serialize>(
+        &mut self,
+        entity_type: &str,
+        entity_id: &str,
+        after: &T,
+    ) -> Result<i64, StoreError> {
+        self.audit(
+            AuditAction::Create,
+            entity_type,
+            entity_id,
+            None,
+            Some(snapshot(after)),
+        )
+        .await
+    }
+
+    /// Audits an update with both snapshots.
+    pub(crate) async fn audit_update<T: Serialize>(
+        &mut self,
+        entity_type: &str,
+        entity_id: &str,
+        before: &T,
+        after: &T,
+    ) -> Result<i64, StoreError> {
+        self.audit(
+            AuditAction::Update,
+            entity_type,
+            entity_id,
+            Some(snapshot(before)),
+            Some(snapshot(after)),
+        )
+        .await
+    }
+
+    /// Records a security event (log-in, log-out, token use refused…) that
+    /// changes no record, with details as JSON.
+    pub async fn event(
+        &mut self,
+        entity_type: &str,
+        entity_id: &str,
+        details: &serde_json::Value,
+    ) -> Result<i64, StoreError> {
+        self.audit(
+            AuditAction::Event,
+            entity_type,
+            entity_id,
+            None,
+            Some(details.to_string()),
+        )
+        .await
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Abandons every change of this transaction, including its audit
+    /// entries. Dropping a `Write` does the same.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,514 @@
+//! The command line.
+
+use crate::config::{FileConfig, Overrides, Settings};
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use dcis_app::setup::{InitOptions, DEMO_PASSWORD};
+use dcis_app::users::NewUserInput;
+use dcis_app::{App, AppError, RandomIds, SystemClock};
+use dcis_domain::ids::UnitId;
+use dcis_domain::org::OrgCode;
+use dcis_domain::user::UserName;
+use dcis_store::{OpenOptions, Store, StoreError};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "dcis", version, about = "Drug Control Information System", long_about = None)]
+struct Cli {
+    /// Directory for the embedded database and local files.
+    #[arg(long, global = true, env = "DCIS_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: `sqlite://PATH` (default: DATA_DIR/dcis.sqlite3) or
+    /// `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(long, global = true, env = "DCIS_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// A TOML config file; flags and environment variables override it.
+    #[arg(long, global = true, env = "DCIS_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log format: `text` or `json`.
+    #[arg(long, global = true, env = "DCIS_LOG_FORMAT")]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct ServeArgs {
+    /// Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one).
+    #[arg(long, env = "DCIS_LISTEN")]
+    listen: Option<String>,
+    /// The URL users reach dcis at; `https://` marks cookies Secure.
+    #[arg(long, env = "DCIS_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server on an initialised database.
+    Serve(ServeArgs),
+    /// Create the database, apply migrations, load the geography and create
+    /// the first administrator.
+    Init {
+        /// The installation's name (e.g. "LCDC national server").
+        #[arg(long, default_value = "dcis")]
+        name: String,
+        /// The first administrator's user name.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        /// The first administrator's display name.
+        #[arg(long, default_value = "Administrator")]
+        admin_name: String,
+        /// Read the administrator's password from standard input instead of
+        /// generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Start a ready demo instance with synthetic agencies and users
+    /// (created on first run), then serve it.
+    Demo(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the SQLite database to FILE (safe while
+    /// the server runs).
+    Backup {
+        /// Where to write the copy; must not exist.
+        file: PathBuf,
+    },
+    /// Work with the audit chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// The unit: its id, or ORGCODE/Unit name (e.g. "CNP/Intelligence Division").
+        #[arg(long)]
+        unit: String,
+        /// administrator, data_clerk, analyst, supervisor or liaison_officer.
+        #[arg(long)]
+        role: String,
+        /// `national` or province codes, e.g. `03,05`.
+        #[arg(long, default_value = "national")]
+        scope: String,
+        /// unclassified, restricted, confidential or secret.
+        #[arg(long, default_value = "restricted")]
+        clearance: String,
+        /// en or lo.
+        #[arg(long, default_value = "lo")]
+        language: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List {
+        /// Include disabled users.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Disable a user: their sessions end and their tokens stop working.
+    Disable { username: String },
+    /// Re-enable a disabled user.
+    Enable { username: String },
+    /// Set a new password (generated unless --password-stdin) and end the
+    /// user's sessions.
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole audit chain; names the first entry that was edited,
+    /// deleted, inserted or reordered outside dcis. Exit code 2 if broken.
+    Verify,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let serve = match &cli.command {
+        Command::Serve(a) | Command::Demo(a) => a.clone(),
+        _ => ServeArgs::default(),
+    };
+    let settings = match FileConfig::load(cli.config.as_deref()).and_then(|file| {
+        Settings::resolve(
+            Overrides {
+                data_dir: cli.data_dir.clone(),
+                database_url: cli.database_url.clone(),
+                listen: serve.listen.clone(),
+                public_url: serve.public_url.clone(),
+                log_format: cli.log_format.clone(),
+            },
+            file,
+        )
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("dcis: {e:#}");
+            return ExitCode::from(1);
+        }
+    };
+    init_logging(settings.log_json);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dcis: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(run(cli.command, settings)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("dcis: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(settings: &Settings, create: bool) -> Result<Store> {
+    settings.prepare_data_dir(create)?;
+    let store = Store::open(
+        &settings.database_url,
+        &OpenOptions {
+            create,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let status = store.migrate().await?;
+    tracing::debug!(applied = status.applied, "schema up to date");
+    Ok(store)
+}
+
+async fn open_app(settings: &Settings) -> Result<App> {
+    let store = open(settings, false).await?;
+    App::new(
+        store,
+        Arc::new(SystemClock),
+        Arc::new(RandomIds),
+        settings.app.clone(),
+    )
+    .await
+    .map_err(|e| anyhow!("{e}"))
+}
+
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    if std::io::stdin().is_terminal() {
+        eprint!("password: ");
+        let _ = std::io::stderr().flush();
+    }
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn app_err(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Validation(f) => anyhow!("invalid input: {f}"),
+        AppError::Conflict { field, .. } => anyhow!("{field} is already taken"),
+        other => anyhow!("{other}"),
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
+    match command {
+        Command::Serve(_) => {
+            let app = open_app(&settings).await?;
+            let report = app.load_reference_geography().await.map_err(app_err)?;
+            if report.changed > 0 {
+                tracing::info!(changed = report.changed, "reference geography updated");
+            }
+            crate::serve::run(app, &settings, false).await?;
+        }
+        Command::Init {
+            name,
+            admin,
+            admin_name,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                read_password()?
+            } else {
+                std::env::var("DCIS_ADMIN_PASSWORD").unwrap_or_default()
+            };
+            let store = open(&settings, true).await?;
+            let init = dcis_app::setup::initialise(
+                store,
+                Arc::new(SystemClock),
+                Arc::new(RandomIds),
+                settings.app.clone(),
+                &InitOptions {
+                    installation_name: name,
+                    admin_username: admin,
+                    admin_display_name: admin_name,
+                    admin_password: password,
+                },
+            )
+            .await
+            .map_err(app_err)?;
+            println!(
+                "initialised installation {} at {}",
+                init.app.installation,
+                redact(&settings.database_url)
+            );
+            println!("administrator: {}", init.admin.username.as_str());
+            if let Some(p) = init.generated_password {
+                println!("generated password (shown once, write it down): {p}");
+            }
+        }
+        Command::Demo(_) => {
+            settings.prepare_data_dir(true)?;
+            let existing = Store::open(&settings.database_url, &OpenOptions::default()).await;
+            let app = match existing {
+                Err(StoreError::Missing(_)) => {
+                    let store = open(&settings, true).await?;
+                    let app = dcis_app::setup::demo(
+                        store,
+                        Arc::new(SystemClock),
+                        Arc::new(RandomIds),
+                        settings.app.clone(),
+                    )
+                    .await
+                    .map_err(app_err)?;
+                    println!(
+                        "created a demo instance at {}",
+                        redact(&settings.database_url)
+                    );
+                    app
+                }
+                Err(e) => return Err(e.into()),
+                Ok(store) => {
+                    store.migrate().await?;
+                    match store.installation().await? {
+                        Some((_, name)) if name == "dcis demo" => {}
+                        Some((_, name)) => bail!(
+                            "{} holds the installation \"{name}\", not a demo; use `dcis serve`, or another --data-dir for the demo",
+                            redact(&settings.database_url)
+                        ),
+                        None => bail!("{} exists but is not initialised; remove it or run `dcis init`", redact(&settings.database_url)),
+                    }
+                    App::new(
+                        store,
+                        Arc::new(SystemClock),
+                        Arc::new(RandomIds),
+                        settings.app.clone(),
+                    )
+                    .await
+                    .map_err(app_err)?
+                }
+            };
+            println!("demo users (password \"{DEMO_PASSWORD}\"):");
+            for (u, role) in dcis_app::setup::demo_usernames() {
+                println!("  {u:<18} {role}");
+            }
+            crate::serve::run(app, &settings, true).await?;
+        }
+        Command::Migrate => {
+            let store = open(&settings, false).await?;
+            let s = store.schema_status().await?;
+            println!(
+                "database schema at version {} (this dcis knows up to {})",
+                s.applied, s.known
+            );
+        }
+        Command::User(cmd) => return user_command(cmd, &settings).await,
+        Command::Backup { file } => {
+            if file.exists() {
+                bail!("{} already exists; choose a new file name", file.display());
+            }
+            let store = open(&settings, false).await?;
+            let path = file
+                .to_str()
+                .ok_or_else(|| anyhow!("the backup path must be valid UTF-8"))?;
+            store
+                .backup_to(path)
+                .await
+                .with_context(|| format!("writing the backup to {}", file.display()))?;
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            println!("backup written to {} ({size} bytes)", file.display());
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = open(&settings, false).await?;
+            match store.verify_audit_chain(5000).await? {
+                Ok(n) => println!("audit chain intact: {n} entries verified"),
+                Err(b) => {
+                    println!("audit chain BROKEN: {b}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+async fn find_user(app: &App, name: &str) -> Result<dcis_store::UserRow> {
+    let n = UserName::parse(name).map_err(|e| anyhow!("invalid user name: {e}"))?;
+    app.store
+        .user_by_name(&n)
+        .await?
+        .ok_or_else(|| anyhow!("no user named {}", n.as_str()))
+}
+
+async fn resolve_unit(app: &App, unit: &str) -> Result<UnitId> {
+    if let Ok(id) = unit.parse::<UnitId>() {
+        return Ok(id);
+    }
+    let (code, name) = unit
+        .split_once('/')
+        .ok_or_else(|| anyhow!("--unit must be a unit id or ORGCODE/Unit name"))?;
+    let code = OrgCode::parse(code).map_err(|e| anyhow!("invalid organisation code: {e}"))?;
+    let org = app
+        .store
+        .organisation_by_code(&code)
+        .await?
+        .ok_or_else(|| anyhow!("no organisation with code {}", code.as_str()))?;
+    let units = app.store.units(Some(org.id)).await?;
+    units
+        .iter()
+        .find(|u| {
+            u.name_en.as_str().eq_ignore_ascii_case(name.trim())
+                || u.name_lo.as_str() == name.trim()
+        })
+        .map(|u| u.id)
+        .ok_or_else(|| {
+            let names: Vec<&str> = units.iter().map(|u| u.name_en.as_str()).collect();
+            anyhow!(
+                "{} has no unit named \"{}\"; its units are: {}",
+                code.as_str(),
+                name.trim(),
+                names.join(", ")
+            )
+        })
+}
+
+async fn user_command(cmd: UserCommand, settings: &Settings) -> Result<ExitCode> {
+    let app = open_app(settings).await?;
+    match cmd {
+        UserCommand::Add {
+            username,
+            display_name,
+            unit,
+            role,
+            scope,
+            clearance,
+            language,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                read_password()?
+            } else {
+                String::new()
+            };
+            let unit = resolve_unit(&app, &unit).await?;
+            let input = NewUserInput {
+                username,
+                display_name,
+                password,
+                unit: unit.to_string(),
+                role,
+                scope,
+                clearance,
+                language,
+            };
+            let (user, generated) = app.create_user(None, &input).await.map_err(app_err)?;
+            println!("added user {} ({})", user.username.as_str(), user.id);
+            if let Some(p) = generated {
+                println!("generated password (shown once): {p}");
+            }
+        }
+        UserCommand::List { all } => {
+            for r in app.list_all_users(all).await.map_err(app_err)? {
+                let u = &r.user;
+                println!(
+                    "{:<20} {:<16} {:<13} {:<12} {}{}",
+                    u.username.as_str(),
+                    u.role.as_str(),
+                    u.clearance.as_str(),
+                    u.scope.to_storage(),
+                    u.display_name.as_str(),
+                    if u.is_active() { "" } else { "  [disabled]" }
+                );
+            }
+        }
+        UserCommand::Disable { username } => {
+            let r = find_user(&app, &username).await?;
+            app.set_user_disabled(None, r.user.id, true)
+                .await
+                .map_err(app_err)?;
+            println!("disabled {}", r.user.username.as_str());
+        }
+        UserCommand::Enable { username } => {
+            let r = find_user(&app, &username).await?;
+            app.set_user_disabled(None, r.user.id, false)
+                .await
+                .map_err(app_err)?;
+            println!("enabled {}", r.user.username.as_str());
+        }
+        UserCommand::ResetPassword {
+            username,
+            password_stdin,
+        } => {
+            let r = find_user(&app, &username).await?;
+            let given = if password_stdin {
+                read_password()?
+            } else {
+                String::new()
+            };
+            let generated = app
+                .reset_password(None, r.user.id, &given)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "password of {} reset; their sessions ended",
+                r.user.username.as_str()
+            );
+            if let Some(p) = generated {
+                println!("generated password (shown once): {p}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

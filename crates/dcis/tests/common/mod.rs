@@ -1,0 +1,243 @@
+//! Test kit: starts the real `dcis` binary on a free port over a fresh
+//! database (SQLite in a temporary directory, or a new PostgreSQL database
+//! on the server `scripts/test` starts), and drives it over HTTP.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs one async scenario on both backends as two tests.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::Db::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::common::Db::Postgres).await;
+            }
+        }
+    };
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_dcis")
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, empty database for one test.
+pub struct Database {
+    pub db: Db,
+    pub url: String,
+    pub dir: PathBuf,
+    admin_url: Option<String>,
+    name: String,
+}
+
+impl Database {
+    pub async fn new(db: Db) -> Self {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let tag = format!("{}_{}_{}", std::process::id(), n, nanos());
+        let dir = std::env::temp_dir().join(format!("dcis-test-{tag}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        match db {
+            Db::Sqlite => Self { db, url: format!("sqlite://{}/dcis.sqlite3", dir.display()), dir, admin_url: None, name: String::new() },
+            Db::Postgres => {
+                let admin = std::env::var("DCIS_TEST_POSTGRES_URL").expect(
+                    "DCIS_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL",
+                );
+                let name = format!("dcis_t_{tag}");
+                sqlx::any::install_default_drivers();
+                let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut c).await.unwrap();
+                let base = admin.rsplit_once('/').unwrap().0;
+                Self { db, url: format!("{base}/{name}"), dir, admin_url: Some(admin), name }
+            }
+        }
+    }
+
+    /// Runs SQL directly against the database, behind dcis's back.
+    pub async fn execute(&self, sql: &str) -> u64 {
+        sqlx::any::install_default_drivers();
+        let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+        sqlx::query(sql).execute(&mut c).await.unwrap().rows_affected()
+    }
+
+    pub async fn scalar_i64(&self, sql: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::any::install_default_drivers();
+        let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+        sqlx::query(sql).fetch_one(&mut c).await.unwrap().try_get::<i64, _>(0).unwrap()
+    }
+
+    /// Runs `dcis ARGS` against this database and returns (status, stdout, stderr).
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+        let mut cmd = Command::new(bin());
+        cmd.args(["--data-dir", self.dir.to_str().unwrap(), "--database-url", &self.url])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        if let Some(input) = stdin {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Creates a demo instance (synthetic agencies and users).
+    pub async fn demo(db: Db) -> Self {
+        let d = Self::new(db).await;
+        // `dcis demo` serves after creating; create through a short-lived
+        // server and stop it once it is listening.
+        let s = Server::start_with(&d, &["demo"]);
+        drop(s);
+        d
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let (Some(admin), Db::Postgres) = (self.admin_url.clone(), self.db) {
+            let name = self.name.clone();
+            // Dropping from a fresh thread: Drop cannot be async.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async move {
+                    sqlx::any::install_default_drivers();
+                    if let Ok(mut c) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 1_000_000_000
+}
+
+/// A running `dcis` server; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub stderr_log: PathBuf,
+}
+
+impl Server {
+    /// `dcis serve` on a free port.
+    pub fn start(d: &Database) -> Self {
+        Self::start_with(d, &["serve"])
+    }
+
+    /// Starts `dcis ARGS --listen 127.0.0.1:0` and waits for the line that
+    /// says where it listens (no sleeping: the line is printed once bound).
+    pub fn start_with(d: &Database, args: &[&str]) -> Self {
+        let log = d.dir.join(format!("server-{}.log", COUNTER.fetch_add(1, Ordering::SeqCst)));
+        let mut child = Command::new(bin())
+            .args(["--data-dir", d.dir.to_str().unwrap(), "--database-url", &d.url])
+            .args(args)
+            .args(["--listen", "127.0.0.1:0"])
+            .env("RUST_LOG", "info,tower_http=warn")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("dcis listening on ") {
+                    let _ = tx.send(url.trim().to_owned());
+                }
+            }
+        });
+        let base = match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(b) => b,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("dcis did not start: {}", std::fs::read_to_string(&log).unwrap_or_default());
+            }
+        };
+        Self { child, base, stderr_log: log }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr_log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A browser-like HTTP client: keeps cookies, does not follow redirects
+/// (tests look at them).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// The value of the first `name="csrf"` hidden field of a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).map(|i| i + marker.len()).expect("page has no csrf field");
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Logs in through the form; returns the client and the session's CSRF token.
+pub async fn login(s: &Server, username: &str, password: &str) -> (reqwest::Client, String) {
+    let c = client();
+    let page = c.get(s.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let r = c
+        .post(s.url("/login"))
+        .form(&[("csrf", csrf.as_str()), ("username", username), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "log-in of {username} failed: {}", r.text().await.unwrap_or_default());
+    let home = c.get(s.url("/account")).send().await.unwrap().text().await.unwrap();
+    let token = csrf_of(&home);
+    (c, token)
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
