@@ -106,7 +106,7 @@ CREATE TABLE session (
     address      TEXT NOT NULL,
     user_agent   TEXT NOT NULL
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX session_by_user ON session (user_id);
 
 CREATE TABLE api_token (
     id           TEXT PRIMARY KEY,
