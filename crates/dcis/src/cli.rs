@@ -74,8 +74,8 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
-    /// Write a consistent copy of the SQLite database to FILE (safe while
-    /// the server runs).
+    /// Write a consistent copy of the database to FILE, safe while the
+    /// server runs (SQLite: a database file; PostgreSQL: a pg_dump archive).
     Backup {
         /// Where to write the copy; must not exist.
         file: PathBuf,
@@ -353,10 +353,14 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
             let path = file
                 .to_str()
                 .ok_or_else(|| anyhow!("the backup path must be valid UTF-8"))?;
-            store
-                .backup_to(path)
-                .await
-                .with_context(|| format!("writing the backup to {}", file.display()))?;
+            if settings.is_sqlite() {
+                store
+                    .backup_to(path)
+                    .await
+                    .with_context(|| format!("writing the backup to {}", file.display()))?;
+            } else {
+                pg_dump(&settings.database_url, &file)?;
+            }
             let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             println!("backup written to {} ({size} bytes)", file.display());
         }
@@ -372,6 +376,24 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// PostgreSQL backups use `pg_dump`, which reads one consistent snapshot
+/// while the server keeps running. Restore with `pg_restore`.
+fn pg_dump(url: &str, file: &std::path::Path) -> Result<()> {
+    let out = std::process::Command::new("pg_dump")
+        .arg("--format=custom")
+        .arg("--file")
+        .arg(file)
+        .arg("--dbname")
+        .arg(url)
+        .output()
+        .map_err(|e| anyhow!("cannot run pg_dump ({e}); install the PostgreSQL client tools of the server's version"))?;
+    if !out.status.success() {
+        let _ = std::fs::remove_file(file);
+        bail!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    Ok(())
 }
 
 fn redact(url: &str) -> String {
