@@ -6,9 +6,11 @@
 //! policy, and writes through a `dcis_store::Write`, which appends the audit
 //! entry in the same transaction.
 
+pub mod access;
 pub mod auth;
 pub mod error;
 pub mod geo;
+pub mod intel;
 pub mod orgs;
 pub mod secrets;
 pub mod setup;

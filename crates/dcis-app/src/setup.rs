@@ -16,6 +16,7 @@ use std::sync::Arc;
 const DEMO_ORGANISATIONS: &str = include_str!("../../../data/demo/organisations.csv");
 const DEMO_UNITS: &str = include_str!("../../../data/demo/units.csv");
 const DEMO_USERS: &str = include_str!("../../../data/demo/users.csv");
+const DEMO_INTELLIGENCE: &str = include_str!("../../../data/demo/intelligence.csv");
 
 /// The password of every demo user. Demo instances are for trying dcis out
 /// and must never hold real data.
@@ -237,7 +238,108 @@ pub async fn demo(
         .await?;
     }
     app.seed_border_liaison_offices().await?;
+    seed_intelligence(&app).await?;
     Ok(app)
+}
+
+/// A sharing group of the Border Liaison Offices, a registered source and a
+/// few synthetic intelligence reports from the police intelligence
+/// division, shared in different ways, so that the demo shows the access
+/// policy at work.
+async fn seed_intelligence(app: &App) -> Result<(), AppError> {
+    let actor_of = |name: &'static str| {
+        let app = app.clone();
+        async move {
+            let row = app
+                .store
+                .user_by_name(&dcis_domain::user::UserName::parse(name)?)
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("demo user {name} missing")))?;
+            app.actor_for(&row.user, None).await
+        }
+    };
+    let admin = actor_of("admin").await?;
+    let supervisor = actor_of("supervisor").await?;
+    let group = app
+        .create_sharing_group(
+            &admin,
+            &crate::access::SharingGroupInput {
+                code: "MEKONG-BLO".into(),
+                name_en: "Mekong Border Liaison Offices".into(),
+                name_lo: "ຫ້ອງການປະສານງານຊາຍແດນ ລຳແມ່ນ້ຳຂອງ".into(),
+                description: "Demo group: the Border Liaison Offices on the Mekong and the police intelligence division.".into(),
+            },
+        )
+        .await?;
+    for code in ["BLO-HX", "BLO-BT"] {
+        let org = app
+            .store
+            .organisation_by_code(&OrgCode::parse(code)?)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("demo organisation {code} missing")))?;
+        app.set_group_member(&admin, group.id, "organisation", &org.id.to_string(), true)
+            .await?;
+    }
+    app.register_source(
+        &supervisor,
+        "SRC-CNP-0001",
+        "Synthetic informant (demo)",
+        "Demo source; not a real person.",
+    )
+    .await?;
+    let today = app.now().date();
+    for r in rows(DEMO_INTELLIGENCE)? {
+        let days: i64 = get(&r, "days_ago").parse().unwrap_or(0);
+        let f = time::macros::format_description!("[year]-[month]-[day]");
+        let reported_on = (today - time::Duration::days(days))
+            .format(f)
+            .unwrap_or_default();
+        let report = app
+            .create_intel_report(
+                &supervisor,
+                &crate::intel::IntelInput {
+                    title: get(&r, "title"),
+                    body: get(&r, "body"),
+                    reported_on,
+                    source_code: "SRC-CNP-0001".into(),
+                    source_evaluation: get(&r, "source_evaluation"),
+                    information_assessment: get(&r, "information_assessment"),
+                    handling_code: get(&r, "handling_code"),
+                    handling_conditions: get(&r, "handling_conditions"),
+                    province: get(&r, "province"),
+                    classification: get(&r, "classification"),
+                    tlp: get(&r, "tlp"),
+                    links: Vec::new(),
+                },
+            )
+            .await?;
+        let share = get(&r, "share_with");
+        if let Some((kind, code)) = share.split_once(':') {
+            let target_id = match kind {
+                "group" => group.id.to_string(),
+                _ => app
+                    .store
+                    .organisation_by_code(&OrgCode::parse(code)?)
+                    .await?
+                    .ok_or_else(|| AppError::Internal(format!("demo organisation {code} missing")))?
+                    .id
+                    .to_string(),
+            };
+            app.share_record(
+                &supervisor,
+                report.id,
+                &crate::access::ShareInput {
+                    target_kind: kind.into(),
+                    target_id,
+                    handling: "Demo share".into(),
+                    expires_in_days: String::new(),
+                    basis: String::new(),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo user names, for the command line's greeting.

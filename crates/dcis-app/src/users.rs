@@ -387,8 +387,19 @@ impl App {
                 },
                 Err(_) => false,
             },
-            "province" | "district" | "village" | "border_crossing" | "organisation" | "unit" => {
-                actor.may(Permission::ViewGeography)
+            "province" | "district" | "village" | "border_crossing" | "organisation" | "unit"
+            | "sharing_group" => actor.may(Permission::ViewGeography),
+            kind if dcis_domain::access::RecordKind::parse(kind).is_some() => {
+                match entity_id.parse() {
+                    // A record's history (including who read and who received
+                    // it) is for those who may read the record.
+                    Ok(rid) => match self.decision(actor, rid).await {
+                        Ok((_, d, _)) => d.read,
+                        Err(AppError::NotFound) => false,
+                        Err(e) => return Err(e),
+                    },
+                    Err(_) => false,
+                }
             }
             _ => actor.may(Permission::ViewAuditLog),
         };

@@ -3,144 +3,16 @@
 //! so every run is the same.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::*;
 use dcis_app::orgs::{OrganisationInput, UnitInput};
-use dcis_app::setup::{initialise, InitOptions};
 use dcis_app::users::NewUserInput;
-use dcis_app::{App, AppError, Settings};
-use dcis_domain::ids::IdSource;
-use dcis_domain::time::Clock;
+use dcis_app::AppError;
 use dcis_store::{OpenOptions, Store, StoreError};
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use time::OffsetDateTime;
-
-/// A clock that stands still until a test moves it.
-struct TestClock(AtomicI64);
-
-impl Clock for TestClock {
-    fn now(&self) -> OffsetDateTime {
-        dcis_domain::time::from_millis(self.0.load(Ordering::SeqCst))
-    }
-}
-
-/// Ids from a counter: deterministic and still time-ordered UUIDv7.
-struct CounterIds(AtomicU64);
-
-impl IdSource for CounterIds {
-    fn new_uuid(&self, at: OffsetDateTime) -> uuid::Uuid {
-        let n = self.0.fetch_add(1, Ordering::SeqCst);
-        let mut r = [0u8; 10];
-        r[2..].copy_from_slice(&n.to_be_bytes());
-        dcis_domain::ids::uuid_v7(at, r)
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-static N: AtomicU64 = AtomicU64::new(0);
-
-/// A fresh empty database URL for one test.
-async fn fresh_url(db: Db) -> String {
-    let tag = format!(
-        "{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    match db {
-        Db::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("dcis-conf-{tag}"));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            format!("sqlite://{}/t.sqlite3", dir.display())
-        }
-        Db::Postgres => {
-            let admin = std::env::var("DCIS_TEST_POSTGRES_URL")
-                .expect("DCIS_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL");
-            sqlx::any::install_default_drivers();
-            let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
-                .await
-                .unwrap();
-            let name = format!("dcis_conf_{tag}");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
-        }
-    }
-}
-
-async fn app(db: Db) -> (App, Arc<TestClock>, String) {
-    let url = fresh_url(db).await;
-    let store = Store::open(
-        &url,
-        &OpenOptions {
-            create: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let clock = Arc::new(TestClock(AtomicI64::new(1_790_000_000_000)));
-    let init = initialise(
-        store,
-        clock.clone(),
-        Arc::new(CounterIds(AtomicU64::new(1))),
-        Settings::default(),
-        &InitOptions {
-            installation_name: "test".into(),
-            admin_username: "admin".into(),
-            admin_display_name: "Admin".into(),
-            admin_password: "correct horse battery".into(),
-        },
-    )
-    .await
-    .unwrap();
-    (init.app, clock, url)
-}
-
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(super::Db::Sqlite).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(super::Db::Postgres).await;
-            }
-        }
-    };
-}
-
-async fn raw_i64(url: &str, sql: &str) -> i64 {
-    use sqlx::Row;
-    let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
-        .await
-        .unwrap();
-    sqlx::query(sql)
-        .fetch_one(&mut c)
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap()
-}
-
-async fn raw_exec(url: &str, sql: &str) {
-    let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
-        .await
-        .unwrap();
-    sqlx::query(sql).execute(&mut c).await.unwrap();
-}
 
 async fn initialise_loads_geography_once(db: Db) {
     let (app, _, url) = app(db).await;
@@ -175,7 +47,7 @@ async fn initialise_loads_geography_once(db: Db) {
         entries + 1
     );
 }
-both!(initialise_loads_geography_once);
+crate::both!(initialise_loads_geography_once);
 
 async fn every_change_is_audited_in_its_transaction(db: Db) {
     let (app, clock, url) = app(db).await;
@@ -232,7 +104,7 @@ async fn every_change_is_audited_in_its_transaction(db: Db) {
         before + 1
     );
 }
-both!(every_change_is_audited_in_its_transaction);
+crate::both!(every_change_is_audited_in_its_transaction);
 
 async fn validation_reports_every_field(db: Db) {
     let (app, _, url) = app(db).await;
@@ -272,7 +144,7 @@ async fn validation_reports_every_field(db: Db) {
     );
     assert_eq!(raw_i64(&url, "SELECT COUNT(*) FROM app_user").await, users);
 }
-both!(validation_reports_every_field);
+crate::both!(validation_reports_every_field);
 
 async fn foreign_keys_are_enforced(db: Db) {
     let (app, _, _) = app(db).await;
@@ -282,7 +154,7 @@ async fn foreign_keys_are_enforced(db: Db) {
     let r = store_insert_orphan_district(&app.store).await;
     assert!(matches!(r, Err(StoreError::MissingReference(_))), "{r:?}");
 }
-both!(foreign_keys_are_enforced);
+crate::both!(foreign_keys_are_enforced);
 
 async fn store_insert_orphan_district(store: &Store) -> Result<(), StoreError> {
     let ctx = dcis_store::AuditContext {
@@ -341,7 +213,7 @@ async fn concurrent_writers_keep_one_chain(db: Db) {
     assert_eq!(checked as i64, app.store.audit_head().await.unwrap().seq);
     assert_eq!(app.store.units(Some(org.id)).await.unwrap().len(), 16);
 }
-both!(concurrent_writers_keep_one_chain);
+crate::both!(concurrent_writers_keep_one_chain);
 
 async fn newer_schema_is_refused(db: Db) {
     let (app, _, url) = app(db).await;
@@ -366,7 +238,7 @@ async fn newer_schema_is_refused(db: Db) {
         "{r:?}"
     );
 }
-both!(newer_schema_is_refused);
+crate::both!(newer_schema_is_refused);
 
 async fn sessions_expire_and_throttle(db: Db) {
     let (app, clock, _) = app(db).await;
@@ -404,4 +276,4 @@ async fn sessions_expire_and_throttle(db: Db) {
         .await
         .is_ok());
 }
-both!(sessions_expire_and_throttle);
+crate::both!(sessions_expire_and_throttle);

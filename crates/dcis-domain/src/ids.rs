@@ -49,6 +49,13 @@ typed_id!(ApiTokenId);
 typed_id!(VillageId);
 typed_id!(BorderCrossingId);
 typed_id!(AuditEntryId);
+typed_id!(
+    /// A sharing group: a joint operation, a border network, the Mekong
+    /// partners.
+    SharingGroupId
+);
+typed_id!(ShareId);
+typed_id!(AccessRequestId);
 
 /// Makes a UUIDv7 from a time and 10 random bytes supplied by the caller,
 /// so that id generation is a pure function of its inputs.

@@ -5,12 +5,24 @@
 //! constructor is a `parse` function, so that holding one proves the rule was
 //! checked ("parse, don't validate"). Time and ids are passed in by callers.
 
+pub mod access;
 pub mod audit;
+pub mod case;
+mod closed_list;
+pub mod contact;
+pub mod decimal;
 pub mod error;
 pub mod geo;
 pub mod ids;
+pub mod intel;
+pub mod money;
 pub mod org;
+pub mod person;
+pub mod quantity;
 pub mod role;
+pub mod seizure;
+pub mod substance;
+mod text;
 pub mod time;
 pub mod user;
 

@@ -49,10 +49,14 @@ pub enum Permission {
     ShareRecords,
     /// Grant or refuse other users' requests for access.
     DecideAccessRequests,
+    /// Register intelligence sources and see their identities (own unit).
+    HandleSources,
+    /// Create and manage sharing groups and their members.
+    ManageSharingGroups,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 16] = [
         Self::ViewGeography,
         Self::ManageGeography,
         Self::ManageOrganisations,
@@ -67,6 +71,8 @@ impl Permission {
         Self::Analyse,
         Self::ShareRecords,
         Self::DecideAccessRequests,
+        Self::HandleSources,
+        Self::ManageSharingGroups,
     ];
 }
 
@@ -85,6 +91,7 @@ const ROLE_TABLE: &[(Role, &[Permission])] = &[
             P::ManageUsers,
             P::ViewAuditLog,
             P::VerifyAuditChain,
+            P::ManageSharingGroups,
         ],
     ),
     (
@@ -119,6 +126,7 @@ const ROLE_TABLE: &[(Role, &[Permission])] = &[
             P::Analyse,
             P::ShareRecords,
             P::DecideAccessRequests,
+            P::HandleSources,
         ],
     ),
     (
@@ -273,12 +281,13 @@ mod tests {
     /// (role, permissions in the order of `Permission::ALL`).
     const EXPECTED: &[(&str, &str)] = &[
         // Geo view, geo manage, orgs, users, audit view, audit verify, read,
-        // create, edit, import, export, analyse, share, decide
-        ("administrator", "YYYYYYNNNNNNNN"),
-        ("data_clerk", "YNNNNNYYYYNNNN"),
-        ("analyst", "YNNNNNYNNNYYNN"),
-        ("supervisor", "YNNNYNYYYYYYYY"),
-        ("liaison_officer", "YNNNNNYYNNNNYN"),
+        // create, edit, import, export, analyse, share, decide, sources,
+        // sharing groups
+        ("administrator", "YYYYYYNNNNNNNNNY"),
+        ("data_clerk", "YNNNNNYYYYNNNNNN"),
+        ("analyst", "YNNNNNYNNNYYNNNN"),
+        ("supervisor", "YNNNYNYYYYYYYYYN"),
+        ("liaison_officer", "YNNNNNYYNNNNYNNN"),
     ];
 
     #[test]

@@ -6,6 +6,8 @@
 //! rules (owning unit, classification, TLP, sharing, need-to-know) join here
 //! with the records themselves; see `docs/access-policy.md`.
 
+pub mod records;
+
 use dcis_domain::geo::ProvinceCode;
 use dcis_domain::ids::{ApiTokenId, OrganisationId, UnitId, UserId};
 use dcis_domain::role::{Clearance, GeoScope, Permission, Role};
@@ -92,6 +94,16 @@ pub enum Denied {
     ClearanceAboveOwn,
     RoleAboveOwn,
     TokenCannotMintTokens,
+    /// The record is not visible to the actor (answered as "not found").
+    NotVisible,
+    /// The record's TLP marking forbids this share.
+    TlpForbids,
+    /// The actor may know the record exists but not read it: they may ask
+    /// its owner for access.
+    RequestAccess,
+    /// Only the record's originator (owning unit, or a supervisor of the
+    /// owning organisation) may do this.
+    NotOriginator,
 }
 
 impl Denied {
@@ -104,6 +116,10 @@ impl Denied {
             Self::ClearanceAboveOwn => "denied-clearance-above-own",
             Self::RoleAboveOwn => "denied-role-above-own",
             Self::TokenCannotMintTokens => "denied-token-mint",
+            Self::NotVisible => "error-not-found",
+            Self::TlpForbids => "denied-tlp",
+            Self::RequestAccess => "denied-request-access",
+            Self::NotOriginator => "denied-not-originator",
         }
     }
 }

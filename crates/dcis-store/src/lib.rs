@@ -12,9 +12,11 @@
 //! append to the audit chain in the same transaction, so no change can be
 //! stored without its audit entry.
 
+mod access;
 mod audit;
 mod error;
 mod geo;
+mod intel;
 mod open;
 mod org;
 mod rows;
@@ -22,8 +24,10 @@ mod security;
 mod user;
 mod write;
 
+pub use access::{AccessRequest, RequestStatus, Share, SharingGroup, VisibleRecord};
 pub use audit::AuditHead;
 pub use error::StoreError;
+pub use intel::ReportSummary;
 pub use open::{Backend, OpenOptions, SchemaStatus, Store};
 pub use security::{NewSession, SessionRow};
 pub use user::{UserFilter, UserRow};

@@ -391,7 +391,10 @@ fn pg_dump(url: &str, file: &std::path::Path) -> Result<()> {
         .map_err(|e| anyhow!("cannot run pg_dump ({e}); install the PostgreSQL client tools of the server's version"))?;
     if !out.status.success() {
         let _ = std::fs::remove_file(file);
-        bail!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(())
 }

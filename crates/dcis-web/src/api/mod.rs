@@ -6,6 +6,7 @@
 
 mod dto;
 mod handlers;
+mod records;
 
 use crate::auth::{Via, Viewer};
 use crate::error::{ApiError, ErrorInfo};
@@ -18,7 +19,7 @@ use dcis_app::auth::Authenticated;
 use serde::de::DeserializeOwned;
 
 pub fn routes() -> Router<AppState> {
-    handlers::routes()
+    handlers::routes().merge(records::routes())
 }
 
 /// An authenticated API caller.

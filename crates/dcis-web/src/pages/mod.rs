@@ -5,6 +5,8 @@ mod account;
 mod admin;
 mod audit;
 mod geo;
+mod groups;
+mod intel;
 mod orgs;
 mod session;
 
@@ -28,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .merge(orgs::routes())
         .merge(geo::routes())
         .merge(audit::routes())
+        .merge(intel::routes())
+        .merge(groups::routes())
 }
 
 /// What the navigation bar shows to a logged-in user.
@@ -38,6 +42,8 @@ pub struct NavUser {
     pub manage_users: bool,
     pub manage_orgs: bool,
     pub view_audit: bool,
+    pub read_records: bool,
+    pub manage_groups: bool,
 }
 
 /// The parts of every page.
@@ -75,6 +81,8 @@ impl Ctx {
                 manage_users: a.may(Permission::ManageUsers),
                 manage_orgs: a.may(Permission::ManageOrganisations),
                 view_audit: a.may(Permission::ViewAuditLog),
+                read_records: a.may(Permission::ReadRecords),
+                manage_groups: a.may(Permission::ManageSharingGroups),
             }),
             csrf: cu.viewer.csrf_token().to_owned(),
             here: here.to_owned(),

@@ -1,0 +1,729 @@
+//! Record access facts, shares, sharing groups and access requests, and the
+//! SQL form of the policy's read filter.
+
+use crate::error::StoreError;
+use crate::open::Store;
+use crate::rows::{id, int, opt_parsed, opt_time, parsed, text, time};
+use crate::write::{snapshot, Write};
+use dcis_domain::access::{
+    AccessRequestId, Classification, RecordAccess, RecordId, RecordKind, ShareBasis, ShareId,
+    ShareTarget, SharingGroupId, Tlp,
+};
+use dcis_domain::geo::{PlaceName, ProvinceCode};
+use dcis_domain::ids::{InstallationId, UserId};
+use dcis_domain::role::Clearance;
+use dcis_domain::time::to_millis;
+use dcis_policy::records::{ReadFilter, ShareFacts, LISTED_UP_TO};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use time::OffsetDateTime;
+
+/// A value bound to a placeholder of generated SQL.
+#[derive(Debug, Clone)]
+pub(crate) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+pub(crate) fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for b in binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s.as_str()),
+            Bind::Int(i) => q.bind(*i),
+        };
+    }
+    q
+}
+
+pub(crate) fn rank(c: Classification) -> i64 {
+    match c {
+        Clearance::Unclassified => 0,
+        Clearance::Restricted => 1,
+        Clearance::Confidential => 2,
+        Clearance::Secret => 3,
+    }
+}
+
+fn from_rank(r: i64) -> Result<Classification, StoreError> {
+    Ok(match r {
+        0 => Clearance::Unclassified,
+        1 => Clearance::Restricted,
+        2 => Clearance::Confidential,
+        3 => Clearance::Secret,
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "classification_rank = {other}"
+            )))
+        }
+    })
+}
+
+pub(crate) fn push(binds: &mut Vec<Bind>, b: Bind) -> String {
+    binds.push(b);
+    format!("${}", binds.len())
+}
+
+/// The policy's read filter as an SQL condition on the `record_access`
+/// row aliased `ra`. Placeholders continue from `binds`. The rules are
+/// those of `dcis_policy::records::decide`; the authorisation matrix test
+/// checks that the two agree on every combination.
+pub(crate) fn filter_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
+    if !f.reader {
+        return "1 = 0".to_owned();
+    }
+    let scope = match &f.provinces {
+        None => "1 = 1".to_owned(),
+        Some(ps) if ps.is_empty() => "1 = 0".to_owned(),
+        Some(ps) => {
+            let marks: Vec<String> = ps
+                .iter()
+                .map(|p| push(binds, Bind::Text(p.as_str().to_owned())))
+                .collect();
+            format!("{ra}.province_code IN ({})", marks.join(", "))
+        }
+    };
+    let rank_p = push(binds, Bind::Int(rank(f.max_classification)));
+    let unit_p = push(binds, Bind::Text(f.unit.to_string()));
+    let user_p = push(binds, Bind::Text(f.user.to_string()));
+    let org_p = push(binds, Bind::Text(f.organisation.to_string()));
+    let now_p = push(binds, Bind::Int(f.now_ms));
+    let mut who = vec![format!("{ra}.owner_unit_id = {unit_p}")];
+    if let Some(org) = f.supervisor_of {
+        let p = push(binds, Bind::Text(org.to_string()));
+        who.push(format!("({ra}.owner_organisation_id = {p} AND {scope})"));
+    }
+    let mut targets = vec![
+        format!("(s.target_kind = 'user' AND s.target_id = {user_p})"),
+        format!("(s.target_kind = 'unit' AND s.target_id = {unit_p})"),
+        format!("(s.target_kind = 'organisation' AND s.target_id = {org_p} AND {scope})"),
+    ];
+    if !f.groups.is_empty() {
+        let marks: Vec<String> = f
+            .groups
+            .iter()
+            .map(|g| push(binds, Bind::Text(g.to_string())))
+            .collect();
+        targets.push(format!(
+            "(s.target_kind = 'group' AND s.target_id IN ({}))",
+            marks.join(", ")
+        ));
+    }
+    who.push(format!(
+        "EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND s.revoked_at IS NULL \
+         AND (s.expires_at IS NULL OR s.expires_at > {now_p}) AND ({}))",
+        targets.join(" OR ")
+    ));
+    let readable = format!(
+        "({ra}.classification_rank <= {rank_p} AND ({}))",
+        who.join(" OR ")
+    );
+    if f.include_listed {
+        let listed_p = push(binds, Bind::Int(rank(LISTED_UP_TO)));
+        format!("({readable} OR ({ra}.classification_rank <= {listed_p} AND {scope}))")
+    } else {
+        readable
+    }
+}
+
+/// The SQL expression that is true when the row is readable (not only
+/// listed), for marking list results.
+pub(crate) fn readable_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
+    filter_sql(&f.readable_part(), ra, binds)
+}
+
+pub(crate) const ACCESS_COLUMNS: &str =
+    "ra.record_id, ra.record_kind, ra.owner_organisation_id, ra.owner_unit_id, ra.province_code, ra.classification_rank, ra.tlp";
+
+pub(crate) fn record_access(row: &AnyRow) -> Result<RecordAccess, StoreError> {
+    Ok(RecordAccess {
+        record: id(row, "record_id")?,
+        kind: parsed(row, "record_kind", |s| {
+            RecordKind::parse(s).ok_or("unknown record kind")
+        })?,
+        owner_organisation: id(row, "owner_organisation_id")?,
+        owner_unit: id(row, "owner_unit_id")?,
+        province: opt_parsed(row, "province_code", ProvinceCode::parse)?,
+        classification: from_rank(int(row, "classification_rank")?)?,
+        tlp: parsed(row, "tlp", Tlp::parse)?,
+    })
+}
+
+/// A share as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Share {
+    pub id: ShareId,
+    pub record: RecordId,
+    pub target: ShareTarget,
+    pub basis: ShareBasis,
+    /// Handling instructions recorded with the share (the handling code and
+    /// any conditions).
+    pub handling: String,
+    pub shared_by: UserId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub shared_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl Share {
+    pub fn facts(&self) -> ShareFacts {
+        ShareFacts {
+            target: self.target,
+            expires_at_ms: self.expires_at.map(to_millis),
+            revoked: self.revoked_at.is_some(),
+        }
+    }
+}
+
+fn share(row: &AnyRow) -> Result<Share, StoreError> {
+    let kind = text(row, "target_kind")?;
+    let tid = text(row, "target_id")?;
+    Ok(Share {
+        id: id(row, "id")?,
+        record: id(row, "record_id")?,
+        target: ShareTarget::parse(&kind, &tid).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        basis: parsed(row, "basis", |s| {
+            ShareBasis::parse(s).ok_or("unknown share basis")
+        })?,
+        handling: text(row, "handling")?,
+        shared_by: id(row, "shared_by")?,
+        shared_at: time(row, "shared_at")?,
+        expires_at: opt_time(row, "expires_at")?,
+        revoked_at: opt_time(row, "revoked_at")?,
+    })
+}
+
+const SHARE_COLUMNS: &str = "id, record_id, target_kind, target_id, basis, handling, shared_by, shared_at, expires_at, revoked_at";
+
+/// A sharing group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SharingGroup {
+    pub id: SharingGroupId,
+    pub installation: InstallationId,
+    pub code: String,
+    pub name_en: PlaceName,
+    pub name_lo: PlaceName,
+    pub description: String,
+}
+
+fn group(row: &AnyRow) -> Result<SharingGroup, StoreError> {
+    Ok(SharingGroup {
+        id: id(row, "id")?,
+        installation: id(row, "installation_id")?,
+        code: text(row, "code")?,
+        name_en: parsed(row, "name_en", |s| PlaceName::parse("name_en", s))?,
+        name_lo: parsed(row, "name_lo", |s| PlaceName::parse("name_lo", s))?,
+        description: text(row, "description")?,
+    })
+}
+
+/// The state of an access request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Pending,
+    Granted,
+    Refused,
+    Withdrawn,
+}
+
+impl RequestStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Granted => "granted",
+            Self::Refused => "refused",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Granted, Self::Refused, Self::Withdrawn]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccessRequest {
+    pub id: AccessRequestId,
+    pub record: RecordId,
+    pub requester: UserId,
+    pub reason: String,
+    pub status: RequestStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub requested_at: OffsetDateTime,
+    pub decided_by: Option<UserId>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<OffsetDateTime>,
+    pub decision_note: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub grant_expires_at: Option<OffsetDateTime>,
+}
+
+fn request(row: &AnyRow) -> Result<AccessRequest, StoreError> {
+    Ok(AccessRequest {
+        id: id(row, "id")?,
+        record: id(row, "record_id")?,
+        requester: id(row, "requester_id")?,
+        reason: text(row, "reason")?,
+        status: parsed(row, "status", |s| {
+            RequestStatus::parse(s).ok_or("unknown status")
+        })?,
+        requested_at: time(row, "requested_at")?,
+        decided_by: match crate::rows::opt_text(row, "decided_by")? {
+            Some(s) => Some(
+                s.parse()
+                    .map_err(|e| StoreError::Corrupt(format!("decided_by: {e}")))?,
+            ),
+            None => None,
+        },
+        decided_at: opt_time(row, "decided_at")?,
+        decision_note: text(row, "decision_note")?,
+        grant_expires_at: opt_time(row, "grant_expires_at")?,
+    })
+}
+
+const REQUEST_COLUMNS: &str =
+    "id, record_id, requester_id, reason, status, requested_at, decided_by, decided_at, decision_note, grant_expires_at";
+
+/// A record as a list shows it: its access facts and whether the actor may
+/// open it (false: only its existence may be shown, with "request access").
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisibleRecord {
+    pub access: RecordAccess,
+    pub readable: bool,
+}
+
+impl Store {
+    pub async fn record_access(
+        &self,
+        record: RecordId,
+    ) -> Result<Option<RecordAccess>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCESS_COLUMNS} FROM record_access ra WHERE ra.record_id = $1"
+        ))
+        .bind(record.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(record_access).transpose()
+    }
+
+    pub async fn shares_of(&self, record: RecordId) -> Result<Vec<Share>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SHARE_COLUMNS} FROM record_share WHERE record_id = $1 ORDER BY shared_at, id"
+        ))
+        .bind(record.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(share).collect()
+    }
+
+    /// The sharing groups a user belongs to, directly, through their unit
+    /// or through their organisation.
+    pub async fn groups_of(
+        &self,
+        user: UserId,
+        unit: dcis_domain::ids::UnitId,
+        organisation: dcis_domain::ids::OrganisationId,
+    ) -> Result<Vec<SharingGroupId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT group_id FROM sharing_group_member WHERE (member_kind = 'user' AND member_id = $1) \
+             OR (member_kind = 'unit' AND member_id = $2) OR (member_kind = 'organisation' AND member_id = $3) ORDER BY group_id",
+        )
+        .bind(user.to_string())
+        .bind(unit.to_string())
+        .bind(organisation.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| id(r, "group_id")).collect()
+    }
+
+    pub async fn sharing_groups(&self) -> Result<Vec<SharingGroup>, StoreError> {
+        let rows = sqlx::query("SELECT id, installation_id, code, name_en, name_lo, description FROM sharing_group ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(group).collect()
+    }
+
+    pub async fn sharing_group(
+        &self,
+        gid: SharingGroupId,
+    ) -> Result<Option<SharingGroup>, StoreError> {
+        let row = sqlx::query("SELECT id, installation_id, code, name_en, name_lo, description FROM sharing_group WHERE id = $1")
+            .bind(gid.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(group).transpose()
+    }
+
+    pub async fn group_members(&self, gid: SharingGroupId) -> Result<Vec<ShareTarget>, StoreError> {
+        let rows = sqlx::query("SELECT member_kind, member_id FROM sharing_group_member WHERE group_id = $1 ORDER BY member_kind, member_id")
+            .bind(gid.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                ShareTarget::parse(&text(r, "member_kind")?, &text(r, "member_id")?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// Records of a kind (or all kinds) that the filter lets through, newest
+    /// first, with whether each is readable or only listed.
+    pub async fn visible_records(
+        &self,
+        f: &ReadFilter,
+        kind: Option<RecordKind>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<VisibleRecord>, StoreError> {
+        let mut binds = Vec::new();
+        let readable = readable_sql(f, "ra", &mut binds);
+        let cond = filter_sql(f, "ra", &mut binds);
+        let kind_sql = match kind {
+            Some(k) => format!(
+                "AND ra.record_kind = {}",
+                push(&mut binds, Bind::Text(k.as_str().to_owned()))
+            ),
+            None => String::new(),
+        };
+        let lim = push(&mut binds, Bind::Int(limit));
+        let off = push(&mut binds, Bind::Int(offset));
+        let sql = format!(
+            "SELECT {ACCESS_COLUMNS}, CASE WHEN {readable} THEN 1 ELSE 0 END AS readable FROM record_access ra \
+             WHERE {cond} {kind_sql} ORDER BY ra.created_at DESC, ra.record_id LIMIT {lim} OFFSET {off}"
+        );
+        let rows = bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(VisibleRecord {
+                    access: record_access(r)?,
+                    readable: int(r, "readable")? == 1,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the filter lets one record through, and if so whether it is
+    /// readable: the same SQL as lists, for the single-record paths.
+    pub async fn record_visibility(
+        &self,
+        f: &ReadFilter,
+        record: RecordId,
+    ) -> Result<Option<VisibleRecord>, StoreError> {
+        let mut binds = Vec::new();
+        let readable = readable_sql(f, "ra", &mut binds);
+        let cond = filter_sql(f, "ra", &mut binds);
+        let rid = push(&mut binds, Bind::Text(record.to_string()));
+        let sql = format!(
+            "SELECT {ACCESS_COLUMNS}, CASE WHEN {readable} THEN 1 ELSE 0 END AS readable FROM record_access ra \
+             WHERE ra.record_id = {rid} AND {cond}"
+        );
+        let row = bind_all(sqlx::query(&sql), &binds)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(VisibleRecord {
+                access: record_access(&r)?,
+                readable: int(&r, "readable")? == 1,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn access_request(
+        &self,
+        rid: AccessRequestId,
+    ) -> Result<Option<AccessRequest>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM access_request WHERE id = $1"
+        ))
+        .bind(rid.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(request).transpose()
+    }
+
+    /// Requests made by a user, newest first.
+    pub async fn access_requests_by(&self, user: UserId) -> Result<Vec<AccessRequest>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {REQUEST_COLUMNS} FROM access_request WHERE requester_id = $1 ORDER BY requested_at DESC"))
+            .bind(user.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(request).collect()
+    }
+
+    /// Pending requests for records owned by a unit, or by an organisation
+    /// (for its supervisors).
+    pub async fn access_requests_for_owner(
+        &self,
+        unit: dcis_domain::ids::UnitId,
+        organisation: Option<dcis_domain::ids::OrganisationId>,
+    ) -> Result<Vec<AccessRequest>, StoreError> {
+        let cols = REQUEST_COLUMNS
+            .split(", ")
+            .map(|c| format!("q.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT {cols} FROM access_request q JOIN record_access ra ON ra.record_id = q.record_id \
+             WHERE q.status = 'pending' AND (ra.owner_unit_id = $1 OR ra.owner_organisation_id = $2) ORDER BY q.requested_at"
+        ))
+        .bind(unit.to_string())
+        .bind(organisation.map(|o| o.to_string()).unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(request).collect()
+    }
+}
+
+impl Write {
+    /// Adds the access facts of a new record (called by each record kind's
+    /// insert, inside the same transaction and audit entry).
+    pub(crate) async fn insert_record_access(
+        &mut self,
+        a: &RecordAccess,
+    ) -> Result<(), StoreError> {
+        let (installation, actor) = (self.ctx.installation, self.ctx.actor.clone());
+        sqlx::query(
+            "INSERT INTO record_access (record_id, record_kind, installation_id, owner_organisation_id, owner_unit_id, \
+             province_code, classification_rank, tlp, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(a.record.to_string())
+        .bind(a.kind.as_str())
+        .bind(installation.to_string())
+        .bind(a.owner_organisation.to_string())
+        .bind(a.owner_unit.to_string())
+        .bind(a.province.map(|p| p.as_str().to_owned()))
+        .bind(rank(a.classification))
+        .bind(a.tlp.label())
+        .bind(actor.map(|(u, _)| u.to_string()).unwrap_or_default())
+        .bind(to_millis(self.at()))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Changes a record's access facts (classification, TLP, place) and
+    /// audits it on the record.
+    pub async fn update_record_access(
+        &mut self,
+        before: &RecordAccess,
+        after: &RecordAccess,
+    ) -> Result<(), StoreError> {
+        let n = sqlx::query(
+            "UPDATE record_access SET province_code = $2, classification_rank = $3, tlp = $4, owner_unit_id = $5, \
+             owner_organisation_id = $6 WHERE record_id = $1",
+        )
+        .bind(after.record.to_string())
+        .bind(after.province.map(|p| p.as_str().to_owned()))
+        .bind(rank(after.classification))
+        .bind(after.tlp.label())
+        .bind(after.owner_unit.to_string())
+        .bind(after.owner_organisation.to_string())
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.audit_update(
+            after.kind.as_str(),
+            &after.record.to_string(),
+            before,
+            after,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records a share (a release, a need-to-know entry or a granted
+    /// request). The disclosure is audited on the record's history.
+    pub async fn insert_share(&mut self, kind: RecordKind, s: &Share) -> Result<(), StoreError> {
+        sqlx::query(&format!("INSERT INTO record_share ({SHARE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"))
+            .bind(s.id.to_string())
+            .bind(s.record.to_string())
+            .bind(s.target.kind())
+            .bind(s.target.id_string())
+            .bind(s.basis.as_str())
+            .bind(&s.handling)
+            .bind(s.shared_by.to_string())
+            .bind(to_millis(s.shared_at))
+            .bind(s.expires_at.map(to_millis))
+            .execute(self.conn())
+            .await?;
+        self.event(
+            kind.as_str(),
+            &s.record.to_string(),
+            &serde_json::json!({ "event": "shared", "share": s }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn revoke_share(&mut self, kind: RecordKind, s: &Share) -> Result<(), StoreError> {
+        let at = self.at();
+        sqlx::query("UPDATE record_share SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(s.id.to_string())
+            .bind(to_millis(at))
+            .execute(self.conn())
+            .await?;
+        self.event(
+            kind.as_str(),
+            &s.record.to_string(),
+            &serde_json::json!({ "event": "share_revoked", "share": s.id }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records a read of restricted material on the record's history.
+    pub async fn audit_read(
+        &mut self,
+        kind: RecordKind,
+        record: RecordId,
+        path: &str,
+    ) -> Result<(), StoreError> {
+        self.audit(
+            dcis_domain::audit::AuditAction::Read,
+            kind.as_str(),
+            &record.to_string(),
+            None,
+            Some(serde_json::json!({ "path": path }).to_string()),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_sharing_group(&mut self, g: &SharingGroup) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sharing_group (id, installation_id, code, name_en, name_lo, description, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(g.id.to_string())
+        .bind(g.installation.to_string())
+        .bind(&g.code)
+        .bind(g.name_en.as_str())
+        .bind(g.name_lo.as_str())
+        .bind(&g.description)
+        .bind(to_millis(self.at()))
+        .execute(self.conn())
+        .await?;
+        self.audit_create("sharing_group", &g.id.to_string(), g)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn add_group_member(
+        &mut self,
+        g: SharingGroupId,
+        member: ShareTarget,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sharing_group_member (group_id, member_kind, member_id, added_at) VALUES ($1, $2, $3, $4)")
+            .bind(g.to_string())
+            .bind(member.kind())
+            .bind(member.id_string())
+            .bind(to_millis(self.at()))
+            .execute(self.conn())
+            .await?;
+        self.event(
+            "sharing_group",
+            &g.to_string(),
+            &serde_json::json!({ "event": "member_added", "member": member }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn remove_group_member(
+        &mut self,
+        g: SharingGroupId,
+        member: ShareTarget,
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query("DELETE FROM sharing_group_member WHERE group_id = $1 AND member_kind = $2 AND member_id = $3")
+            .bind(g.to_string())
+            .bind(member.kind())
+            .bind(member.id_string())
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        if n > 0 {
+            self.event(
+                "sharing_group",
+                &g.to_string(),
+                &serde_json::json!({ "event": "member_removed", "member": member }),
+            )
+            .await?;
+        }
+        Ok(n > 0)
+    }
+
+    pub async fn insert_access_request(
+        &mut self,
+        kind: RecordKind,
+        r: &AccessRequest,
+    ) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "INSERT INTO access_request ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, '', NULL)"
+        ))
+        .bind(r.id.to_string())
+        .bind(r.record.to_string())
+        .bind(r.requester.to_string())
+        .bind(&r.reason)
+        .bind(r.status.as_str())
+        .bind(to_millis(r.requested_at))
+        .execute(self.conn())
+        .await?;
+        self.event(
+            kind.as_str(),
+            &r.record.to_string(),
+            &serde_json::json!({ "event": "access_requested", "request": r }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records the owner's decision on a pending request. Returns false when
+    /// the request was no longer pending (decided twice).
+    pub async fn decide_access_request(
+        &mut self,
+        kind: RecordKind,
+        before: &AccessRequest,
+        after: &AccessRequest,
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "UPDATE access_request SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5, grant_expires_at = $6 \
+             WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(after.id.to_string())
+        .bind(after.status.as_str())
+        .bind(after.decided_by.map(|u| u.to_string()))
+        .bind(after.decided_at.map(to_millis))
+        .bind(&after.decision_note)
+        .bind(after.grant_expires_at.map(to_millis))
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
+        self.audit(
+            dcis_domain::audit::AuditAction::Update,
+            kind.as_str(),
+            &after.record.to_string(),
+            Some(snapshot(before)),
+            Some(snapshot(after)),
+        )
+        .await?;
+        Ok(true)
+    }
+}
