@@ -205,6 +205,12 @@ async fn open(settings: &Settings, create: bool) -> Result<Store> {
         },
     )
     .await?;
+    // An empty PostgreSQL database is as missing as an absent SQLite file:
+    // only `init` (and `demo`) may create the schema in it.
+    if !create && store.schema_status().await?.applied == 0 {
+        store.close().await;
+        return Err(StoreError::Missing(redact(&settings.database_url)).into());
+    }
     let status = store.migrate().await?;
     tracing::debug!(applied = status.applied, "schema up to date");
     Ok(store)
@@ -292,6 +298,15 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Demo(_) => {
             settings.prepare_data_dir(true)?;
             let existing = Store::open(&settings.database_url, &OpenOptions::default()).await;
+            // A PostgreSQL database is created empty (`createdb`); one
+            // without dcis's schema is new, like a missing SQLite file.
+            let existing = match existing {
+                Ok(store) if store.schema_status().await?.applied == 0 => {
+                    store.close().await;
+                    Err(StoreError::Missing(redact(&settings.database_url)))
+                }
+                other => other,
+            };
             let app = match existing {
                 Err(StoreError::Missing(_)) => {
                     let store = open(&settings, true).await?;
@@ -391,7 +406,10 @@ fn pg_dump(url: &str, file: &std::path::Path) -> Result<()> {
         .map_err(|e| anyhow!("cannot run pg_dump ({e}); install the PostgreSQL client tools of the server's version"))?;
     if !out.status.success() {
         let _ = std::fs::remove_file(file);
-        bail!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(())
 }
