@@ -288,3 +288,5 @@ err-crossing-taken = A border crossing with this name already exists.
 err-scope-empty = Choose national, or at least one province.
 err-own-admin-role = You cannot remove your own administrator role.
 err-disable-self = You cannot disable yourself.
+field-installation = Installation
+err-already-initialised = This database is already initialised; nothing was changed. Use `dcis serve`, or another --data-dir / --database-url.

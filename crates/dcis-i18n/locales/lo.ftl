@@ -288,3 +288,5 @@ err-crossing-taken = ມີດ່ານຊາຍແດນຊື່ນີ້ແ�
 err-scope-empty = ກະລຸນາເລືອກ "ທົ່ວປະເທດ" ຫຼື ຢ່າງໜ້ອຍໜຶ່ງແຂວງ.
 err-own-admin-role = ທ່ານບໍ່ສາມາດຖອນບົດບາດຜູ້ບໍລິຫານລະບົບຂອງທ່ານເອງ.
 err-disable-self = ທ່ານບໍ່ສາມາດປິດການນຳໃຊ້ບັນຊີຂອງທ່ານເອງ.
+field-installation = ການຕິດຕັ້ງ
+err-already-initialised = ຖານຂໍ້ມູນນີ້ໄດ້ຖືກຕັ້ງຄ່າແລ້ວ; ບໍ່ມີຫຍັງຖືກປ່ຽນແປງ. ໃຊ້ `dcis serve`, ຫຼື --data-dir / --database-url ອື່ນ.

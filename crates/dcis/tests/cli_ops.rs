@@ -33,6 +33,14 @@ async fn can_log_in(s: &Server, username: &str, password: &str) -> bool {
 
 async fn init_then_serve(db: Db) {
     let d = Database::new(db).await;
+    // A password that breaks the policy is refused before anything is
+    // written: no half-made installation without its administrator.
+    let (code, out, err) = d.cli(&["init", "--password-stdin"], Some("short\n"));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("Password: At least 12 characters"), "{err}");
+    let (code, _, err) = d.cli(&["user", "list"], None);
+    assert_ne!(code, 0, "the database was left uninitialised");
+    assert!(err.contains("dcis init"), "{err}");
     let out = init(&d);
     assert!(out.contains("initialised installation"), "{out}");
     assert!(out.contains("administrator: admin"), "{out}");
@@ -318,7 +326,11 @@ async fn user_commands(db: Db) {
         None,
     );
     assert_ne!(code, 0);
-    assert!(err.contains("invalid input"), "{err}");
+    // Every bad field is named, in words rather than message keys.
+    for expected in ["User name:", "Display name: Required.", "Role: \"king\""] {
+        assert!(err.contains(expected), "{expected} missing in {err}");
+    }
+    assert!(!err.contains("err-"), "{err}");
     assert_eq!(d.count("app_user", "1 = 1").await, 2);
 
     // list
@@ -401,7 +413,7 @@ async fn user_commands(db: Db) {
         Some("short\n"),
     );
     assert_ne!(code, 0);
-    assert!(err.contains("invalid input"), "{err}");
+    assert!(err.contains("Password: At least 12 characters"), "{err}");
 
     // Unknown users are named.
     for cmd in ["disable", "enable", "reset-password"] {
