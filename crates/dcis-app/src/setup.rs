@@ -47,14 +47,32 @@ pub async fn initialise(
     settings: Settings,
     opts: &InitOptions,
 ) -> Result<Initialised, AppError> {
+    // Check the administrator's details before anything is written, so a
+    // typo in the password does not leave an installation without one.
+    let mut errors = dcis_domain::FieldErrors::new();
+    let username = errors.take(dcis_domain::user::UserName::parse(&opts.admin_username));
+    errors.take(dcis_domain::user::DisplayName::parse(
+        &opts.admin_display_name,
+    ));
+    if !opts.admin_password.is_empty() {
+        errors.take(dcis_domain::user::NewPassword::parse(
+            &opts.admin_password,
+            username.as_ref(),
+        ));
+    }
+    if opts.installation_name.trim().is_empty() {
+        errors.push(FieldError::new("name", "err-required"));
+    }
+    errors.into_result()?;
     store
         .migrate()
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    if let Some((id, name)) = store.installation().await? {
-        return Err(AppError::Internal(format!(
-            "this database is already initialised (installation {name}, {id}); nothing was changed"
-        )));
+    if store.installation().await?.is_some() {
+        return Err(AppError::Conflict {
+            field: "installation",
+            key: "err-already-initialised",
+        });
     }
     let installation = InstallationId::from_uuid(ids.new_uuid(clock.now()));
     let app = App {

@@ -464,3 +464,5 @@ err-vehicle-plate = "{ $value }" is not a number plate: 2 to 15 letters and digi
 err-account-number = "{ $value }" is not an account number: 5 to 34 letters and digits.
 err-cash-value-required = Give the amount and currency of the cash.
 err-asset-initial-status = A new asset must be recorded as seized or frozen, not { $value }.
+field-installation = Installation
+err-already-initialised = This database is already initialised; nothing was changed. Use `dcis serve`, or another --data-dir / --database-url.

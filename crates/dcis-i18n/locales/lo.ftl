@@ -464,3 +464,5 @@ err-vehicle-plate = "{ $value }" ບໍ່ແມ່ນປ້າຍທະບຽ�
 err-account-number = "{ $value }" ບໍ່ແມ່ນເລກບັນຊີ: ຕົວອັກສອນ ແລະ ຕົວເລກ 5 ຫາ 34 ຕົວ.
 err-cash-value-required = ກະລຸນາລະບຸຈຳນວນເງິນ ແລະ ສະກຸນເງິນຂອງເງິນສົດ.
 err-asset-initial-status = ຊັບສິນໃໝ່ຕ້ອງບັນທຶກສະຖານະເປັນ ຍຶດ ຫຼື ອາຍັດ, ບໍ່ແມ່ນ { $value }.
+field-installation = ການຕິດຕັ້ງ
+err-already-initialised = ຖານຂໍ້ມູນນີ້ໄດ້ຖືກຕັ້ງຄ່າແລ້ວ; ບໍ່ມີຫຍັງຖືກປ່ຽນແປງ. ໃຊ້ `dcis serve`, ຫຼື --data-dir / --database-url ອື່ນ.

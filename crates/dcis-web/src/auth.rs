@@ -170,9 +170,15 @@ pub fn urlencode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Only local paths are followed after log-in, never another site.
+/// Only local paths are followed after log-in, never another site. Control
+/// characters cannot go into a `Location` header, so a path with any is
+/// not followed either.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(char::is_control)
+    {
         next
     } else {
         "/"

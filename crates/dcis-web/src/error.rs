@@ -226,5 +226,11 @@ pub async fn render(viewer: Option<Viewer>, path: &str, mut resp: Response) -> R
     for c in resp.headers().get_all(header::SET_COOKIE) {
         out.headers_mut().append(header::SET_COOKIE, c.clone());
     }
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        // The rest of the body was never read: the connection cannot be
+        // reused for another request.
+        out.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     out
 }

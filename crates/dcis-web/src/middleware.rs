@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use subtle::ConstantTimeEq;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -42,7 +43,11 @@ pub fn apply_common(router: Router<AppState>, config: &WebConfig) -> Router<AppS
             "camera=(), microphone=(), geolocation=()",
         ))
         .layer(h("cache-control", "no-store"))
-        .layer(CompressionLayer::new())
+        // woff2 is already compressed; gzip only makes it larger.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+        )
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

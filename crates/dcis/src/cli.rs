@@ -8,7 +8,7 @@ use dcis_app::users::NewUserInput;
 use dcis_app::{App, AppError, RandomIds, SystemClock};
 use dcis_domain::ids::UnitId;
 use dcis_domain::org::OrgCode;
-use dcis_domain::user::UserName;
+use dcis_domain::user::{Language, UserName};
 use dcis_store::{OpenOptions, Store, StoreError};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -205,6 +205,12 @@ async fn open(settings: &Settings, create: bool) -> Result<Store> {
         },
     )
     .await?;
+    // An empty PostgreSQL database is as missing as an absent SQLite file:
+    // only `init` (and `demo`) may create the schema in it.
+    if !create && store.schema_status().await?.applied == 0 {
+        store.close().await;
+        return Err(StoreError::Missing(redact(&settings.database_url)).into());
+    }
     let status = store.migrate().await?;
     tracing::debug!(applied = status.applied, "schema up to date");
     Ok(store)
@@ -235,10 +241,41 @@ fn read_password() -> Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
+/// The language of command-line messages: `DCIS_LANG`, else the locale
+/// (`LANG`), else English.
+fn cli_language() -> Language {
+    std::env::var("DCIS_LANG")
+        .ok()
+        .or_else(|| std::env::var("LANG").ok())
+        .and_then(|v| Language::parse(v.get(..2).unwrap_or("")).ok())
+        .unwrap_or_default()
+}
+
+/// Turns an application error into a message a person can act on, from
+/// the same catalogue the web pages use.
 fn app_err(e: AppError) -> anyhow::Error {
+    let lang = cli_language();
+    let Ok(cat) = dcis_i18n::Catalogue::load() else {
+        return anyhow!("{e}");
+    };
+    let field_line = |f: &dcis_domain::FieldError| {
+        let args: Vec<(&str, &str)> = f.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        format!(
+            "  {}: {}",
+            cat.t(lang, &format!("field-{}", f.field.replace('_', "-"))),
+            cat.message(lang, f.key, &args)
+        )
+    };
     match e {
-        AppError::Validation(f) => anyhow!("invalid input: {f}"),
-        AppError::Conflict { field, .. } => anyhow!("{field} is already taken"),
+        AppError::Validation(f) => {
+            let lines: Vec<String> = f.0.iter().map(field_line).collect();
+            anyhow!("{}\n{}", cat.t(lang, "error-validation"), lines.join("\n"))
+        }
+        AppError::Conflict { field, key } => anyhow!(
+            "{}",
+            field_line(&dcis_domain::FieldError::new(field, key)).trim()
+        ),
+        AppError::Forbidden(d) => anyhow!("{}", cat.t(lang, d.message_key())),
         other => anyhow!("{other}"),
     }
 }
@@ -292,6 +329,15 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Demo(_) => {
             settings.prepare_data_dir(true)?;
             let existing = Store::open(&settings.database_url, &OpenOptions::default()).await;
+            // A PostgreSQL database is created empty (`createdb`); one
+            // without dcis's schema is new, like a missing SQLite file.
+            let existing = match existing {
+                Ok(store) if store.schema_status().await?.applied == 0 => {
+                    store.close().await;
+                    Err(StoreError::Missing(redact(&settings.database_url)))
+                }
+                other => other,
+            };
             let app = match existing {
                 Err(StoreError::Missing(_)) => {
                     let store = open(&settings, true).await?;
