@@ -599,3 +599,7 @@ pub async fn query_i64(url: &str, sql: &str) -> i64 {
         .try_get::<i64, _>(0)
         .unwrap()
 }
+
+/// Chromedriver, headless Chromium sessions and page gestures for the
+/// browser tests.
+pub mod browser;
