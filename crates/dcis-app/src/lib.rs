@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod cases;
 pub mod error;
 pub mod geo;
 pub mod intel;

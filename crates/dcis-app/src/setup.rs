@@ -17,6 +17,7 @@ const DEMO_ORGANISATIONS: &str = include_str!("../../../data/demo/organisations.
 const DEMO_UNITS: &str = include_str!("../../../data/demo/units.csv");
 const DEMO_USERS: &str = include_str!("../../../data/demo/users.csv");
 const DEMO_INTELLIGENCE: &str = include_str!("../../../data/demo/intelligence.csv");
+const DEMO_CASES: &str = include_str!("../../../data/demo/cases.csv");
 
 /// The password of every demo user. Demo instances are for trying dcis out
 /// and must never hold real data.
@@ -257,7 +258,68 @@ pub async fn demo(
     }
     app.seed_border_liaison_offices().await?;
     seed_intelligence(&app).await?;
+    seed_cases(&app).await?;
     Ok(app)
+}
+
+/// A few synthetic cases with seized items, recorded by the demo users
+/// through the same write path as the forms.
+async fn seed_cases(app: &App) -> Result<(), AppError> {
+    let date_f = time::macros::format_description!("[year]-[month]-[day]");
+    let today = app.local_now().date();
+    for r in rows(DEMO_CASES)? {
+        let user = dcis_domain::user::UserName::parse(&get(&r, "user"))?;
+        let row =
+            app.store.user_by_name(&user).await?.ok_or_else(|| {
+                AppError::Internal(format!("demo user {} missing", user.as_str()))
+            })?;
+        let actor = app.actor_for(&row.user, None).await?;
+        let days: i64 = get(&r, "days_ago").parse().unwrap_or(0);
+        let form = crate::cases::CaseForm {
+            fields: dcis_domain::case::CaseFields {
+                reference: get(&r, "reference"),
+                occurred_on: (today - time::Duration::days(days))
+                    .format(date_f)
+                    .unwrap_or_default(),
+                occurred_time: get(&r, "time"),
+                province: get(&r, "province"),
+                district: get(&r, "district"),
+                operation_name: get(&r, "operation_name"),
+                detection_method: get(&r, "detection_method"),
+                transport_mode: get(&r, "transport_mode"),
+                concealment_method: get(&r, "concealment_method"),
+                origin_country: get(&r, "origin_country"),
+                destination_country: get(&r, "destination_country"),
+                status: get(&r, "status"),
+                narrative: get(&r, "narrative"),
+                ..Default::default()
+            },
+            classification: get(&r, "classification"),
+            tlp: get(&r, "tlp"),
+        };
+        // Items: substance|form|quantity|unit|tablet count|logo|packaging|brand, separated by ';'.
+        let items: Vec<dcis_domain::seizure::SeizureItemFields> = get(&r, "items")
+            .split(';')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                let p: Vec<&str> = s.split('|').collect();
+                let at = |i: usize| p.get(i).copied().unwrap_or("").to_owned();
+                dcis_domain::seizure::SeizureItemFields {
+                    substance: at(0),
+                    form: at(1),
+                    quantity: at(2),
+                    unit: at(3),
+                    tablet_count: at(4),
+                    tablet_logo: at(5),
+                    packaging_kind: at(6),
+                    packaging_brand: at(7),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        app.create_case(&actor, &form, &items).await?;
+    }
+    Ok(())
 }
 
 /// A sharing group of the Border Liaison Offices, a registered source and a

@@ -515,6 +515,122 @@ impl Route {
     }
 }
 
+/// The fields of a case, owned: what forms, the API and imports hand over
+/// (as typed), and what storage keeps (in canonical form: codes, ISO dates,
+/// `HH:MM`, closed-list values in their wire form).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CaseFields {
+    pub reference: String,
+    pub occurred_on: String,
+    pub occurred_time: String,
+    pub province: String,
+    pub district: String,
+    pub village: Option<VillageId>,
+    pub border_crossing: Option<BorderCrossingId>,
+    pub latitude: String,
+    pub longitude: String,
+    pub operation_name: String,
+    pub detection_method: String,
+    pub transport_mode: String,
+    pub concealment_method: String,
+    pub origin_country: String,
+    pub origin_province: String,
+    pub destination_country: String,
+    pub destination_province: String,
+    pub status: String,
+    pub narrative: String,
+}
+
+impl CaseFields {
+    pub fn as_input(&self, agency: OrganisationId, unit: UnitId) -> CaseInput<'_> {
+        CaseInput {
+            reference: &self.reference,
+            occurred_on: &self.occurred_on,
+            occurred_time: &self.occurred_time,
+            place: PlaceInput {
+                province: &self.province,
+                district: &self.district,
+                village: self.village,
+                border_crossing: self.border_crossing,
+                latitude: &self.latitude,
+                longitude: &self.longitude,
+            },
+            agency,
+            unit,
+            operation_name: &self.operation_name,
+            detection_method: &self.detection_method,
+            transport_mode: &self.transport_mode,
+            concealment_method: &self.concealment_method,
+            origin_country: &self.origin_country,
+            origin_province: &self.origin_province,
+            destination_country: &self.destination_country,
+            destination_province: &self.destination_province,
+            status: &self.status,
+            narrative: &self.narrative,
+        }
+    }
+
+    /// The canonical fields of a validated case.
+    pub fn canonical(reference: &CaseRef, d: &CaseDetails) -> Self {
+        let date_f = time::macros::format_description!("[year]-[month]-[day]");
+        let time_f = time::macros::format_description!("[hour]:[minute]");
+        let opt = |o: Option<&'static str>| o.unwrap_or("").to_owned();
+        Self {
+            reference: reference.as_str().to_owned(),
+            occurred_on: d.occurred.date().format(date_f).unwrap_or_default(),
+            occurred_time: d
+                .occurred
+                .time()
+                .and_then(|t| t.format(time_f).ok())
+                .unwrap_or_default(),
+            province: d.place.province().as_str().to_owned(),
+            district: d
+                .place
+                .district()
+                .map(|x| x.as_str().to_owned())
+                .unwrap_or_default(),
+            village: d.place.village(),
+            border_crossing: d.place.border_crossing(),
+            latitude: d
+                .place
+                .coordinates()
+                .map(|c| c.lat().to_string())
+                .unwrap_or_default(),
+            longitude: d
+                .place
+                .coordinates()
+                .map(|c| c.lon().to_string())
+                .unwrap_or_default(),
+            operation_name: d.operation_name.clone().unwrap_or_default(),
+            detection_method: opt(d.detection_method.map(|x| x.as_str())),
+            transport_mode: opt(d.transport_mode.map(|x| x.as_str())),
+            concealment_method: opt(d.concealment_method.map(|x| x.as_str())),
+            origin_country: d
+                .route
+                .origin_country()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            origin_province: d
+                .route
+                .origin_province()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            destination_country: d
+                .route
+                .destination_country()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            destination_province: d
+                .route
+                .destination_province()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            status: d.status.as_str().to_owned(),
+            narrative: d.narrative.clone().unwrap_or_default(),
+        }
+    }
+}
+
 /// The raw fields of a case form (the seized items, people and assets have
 /// their own inputs). The reporting agency and unit are chosen by the
 /// application (usually the user's own) and arrive as ids.

@@ -24,6 +24,12 @@ impl FieldError {
         self.args.push((name, value.to_string()));
         self
     }
+
+    /// Adds several arguments at once (when re-homing another error).
+    pub fn with_all(mut self, args: Vec<(&'static str, String)>) -> Self {
+        self.args.extend(args);
+        self
+    }
 }
 
 impl fmt::Display for FieldError {

@@ -163,6 +163,68 @@ pub struct Price {
     pub per: Option<MeasureUnit>,
 }
 
+/// The raw fields of one seized item, owned: what forms, the API and
+/// imports hand over, and what storage keeps "as entered".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SeizureItemFields {
+    pub substance: String,
+    pub form: String,
+    pub quantity: String,
+    pub unit: String,
+    pub tablet_count: String,
+    pub unit_weight_mg: String,
+    pub purity: String,
+    pub lab_reference: String,
+    pub tablet_logo: String,
+    pub packaging_kind: String,
+    pub packaging_brand: String,
+    pub price: String,
+    pub price_currency: String,
+    pub price_per: String,
+}
+
+impl SeizureItemFields {
+    /// The same fields with surrounding spaces removed (what is stored).
+    pub fn trimmed(&self) -> Self {
+        let t = |s: &String| s.trim().to_owned();
+        Self {
+            substance: t(&self.substance),
+            form: t(&self.form),
+            quantity: t(&self.quantity),
+            unit: t(&self.unit),
+            tablet_count: t(&self.tablet_count),
+            unit_weight_mg: t(&self.unit_weight_mg),
+            purity: t(&self.purity),
+            lab_reference: t(&self.lab_reference),
+            tablet_logo: t(&self.tablet_logo),
+            packaging_kind: t(&self.packaging_kind),
+            packaging_brand: t(&self.packaging_brand),
+            price: t(&self.price),
+            price_currency: t(&self.price_currency),
+            price_per: t(&self.price_per),
+        }
+    }
+
+    pub fn as_input(&self) -> SeizureItemInput<'_> {
+        SeizureItemInput {
+            substance: &self.substance,
+            form: &self.form,
+            quantity: &self.quantity,
+            unit: &self.unit,
+            tablet_count: &self.tablet_count,
+            unit_weight_mg: &self.unit_weight_mg,
+            purity: &self.purity,
+            lab_reference: &self.lab_reference,
+            tablet_logo: &self.tablet_logo,
+            packaging_kind: &self.packaging_kind,
+            packaging_brand: &self.packaging_brand,
+            price: &self.price,
+            price_currency: &self.price_currency,
+            price_per: &self.price_per,
+        }
+    }
+}
+
 /// The raw fields of one seized item.
 #[derive(Debug, Clone, Default)]
 pub struct SeizureItemInput<'a> {

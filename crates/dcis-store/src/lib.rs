@@ -14,6 +14,7 @@
 
 mod access;
 mod audit;
+mod cases;
 mod error;
 mod geo;
 mod intel;
@@ -26,6 +27,7 @@ mod write;
 
 pub use access::{AccessRequest, RequestStatus, Share, SharingGroup, VisibleRecord};
 pub use audit::AuditHead;
+pub use cases::{CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord};
 pub use error::StoreError;
 pub use intel::ReportSummary;
 pub use open::{Backend, OpenOptions, SchemaStatus, Store};

@@ -150,7 +150,9 @@ pub fn problem_json(viewer: Option<&Viewer>, info: &ErrorInfo, instance: &str) -
             .iter()
             .map(|e| {
                 let a: Vec<(&str, &str)> = e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                serde_json::json!({ "field": e.field, "code": e.key, "detail": tr(e.key, &a) })
+                let args: serde_json::Map<String, serde_json::Value> =
+                    e.args.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone()))).collect();
+                serde_json::json!({ "field": e.field, "code": e.key, "detail": tr(e.key, &a), "args": args })
             })
             .collect();
         body["errors"] = serde_json::Value::Array(errs);

@@ -4,6 +4,7 @@
 //! `application/problem+json` (RFC 9457) with a stable `code` and, for
 //! invalid input, an `errors` list naming each field.
 
+mod cases;
 mod dto;
 mod handlers;
 mod records;
@@ -19,7 +20,9 @@ use dcis_app::auth::Authenticated;
 use serde::de::DeserializeOwned;
 
 pub fn routes() -> Router<AppState> {
-    handlers::routes().merge(records::routes())
+    handlers::routes()
+        .merge(records::routes())
+        .merge(cases::routes())
 }
 
 /// An authenticated API caller.

@@ -15,7 +15,7 @@ use axum::Router;
 use dcis_app::access::ShareInput;
 use dcis_app::intel::IntelInput;
 use dcis_app::AppError;
-use dcis_domain::access::{RecordId, ShareTarget, Tlp};
+use dcis_domain::access::{RecordId, RecordKind, ShareTarget, Tlp};
 use dcis_domain::intel::{HandlingCode, InformationAssessment, IntelReport, SourceEvaluation};
 use dcis_domain::role::{Clearance, Permission};
 use dcis_domain::user::Language;
@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/intelligence/new", get(new_form))
         .route("/intelligence/{id}", get(show).post(update))
         .route("/intelligence/{id}/edit", get(edit_form))
+        .route("/records/{id}", get(open_record))
         .route("/records/{id}/share", post(share))
         .route("/records/{id}/shares/{sid}/revoke", post(revoke))
         .route("/records/{id}/request-access", post(request_access))
@@ -390,13 +391,16 @@ pub struct ReportView {
 
 #[derive(Template)]
 #[template(path = "request_access.html")]
-struct RequestPage {
-    ctx: Ctx,
-    id: String,
-    reference: String,
-    owner: String,
-    form: FormState,
-    pending: bool,
+pub(super) struct RequestPage {
+    pub ctx: Ctx,
+    pub id: String,
+    pub reference: String,
+    pub owner: String,
+    pub form: FormState,
+    pub pending: bool,
+    /// The list this record belongs to, and its title key.
+    pub back: &'static str,
+    pub back_label: &'static str,
 }
 
 async fn target_label(s: &AppState, tr: &Tr, t: &ShareTarget) -> String {
@@ -440,7 +444,7 @@ async fn target_label(s: &AppState, tr: &Tr, t: &ShareTarget) -> String {
     )
 }
 
-async fn share_lines(s: &AppState, tr: &Tr, shares: &[Share]) -> Vec<ShareLine> {
+pub(super) async fn share_lines(s: &AppState, tr: &Tr, shares: &[Share]) -> Vec<ShareLine> {
     let now = s.app.now();
     let mut out = Vec::new();
     for sh in shares {
@@ -462,7 +466,10 @@ async fn share_lines(s: &AppState, tr: &Tr, shares: &[Share]) -> Vec<ShareLine> 
 
 /// Recipients offered in the share form: users, units and organisations
 /// of the installation, and sharing groups.
-async fn share_targets(s: &AppState, tr: &Tr) -> Result<Vec<super::admin::OptGroup>, AppError> {
+pub(super) async fn share_targets(
+    s: &AppState,
+    tr: &Tr,
+) -> Result<Vec<super::admin::OptGroup>, AppError> {
     let lo = tr.lang == Language::Lo;
     let orgs = s.app.store.organisations().await?;
     let units = s.app.store.units(None).await?;
@@ -547,7 +554,11 @@ async fn share_targets(s: &AppState, tr: &Tr) -> Result<Vec<super::admin::OptGro
     ])
 }
 
-async fn owner_label(s: &AppState, tr: &Tr, a: &dcis_domain::access::RecordAccess) -> String {
+pub(super) async fn owner_label(
+    s: &AppState,
+    tr: &Tr,
+    a: &dcis_domain::access::RecordAccess,
+) -> String {
     let lo = tr.lang == Language::Lo;
     let org = s
         .app
@@ -569,7 +580,7 @@ async fn owner_label(s: &AppState, tr: &Tr, a: &dcis_domain::access::RecordAcces
     )
 }
 
-async fn view_page(
+pub(super) async fn view_page(
     s: &AppState,
     cu: &CurrentUser,
     id: RecordId,
@@ -682,6 +693,8 @@ async fn request_page(
         owner: owner_label(s, &cu.viewer.tr, &access).await,
         form,
         pending,
+        back: "/intelligence",
+        back_label: "intel-title",
     };
     let mut r = html(&page);
     *r.status_mut() = status;
@@ -775,12 +788,15 @@ async fn share(
         basis: super::field(&f, "basis"),
     };
     match s.app.share_record(&cu.auth.actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/intelligence/{id}?done=flash-shared")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("{}?done=flash-shared", record_path(&s, id).await?))
+                .into_response(),
+        ),
         Err(AppError::Forbidden(d @ (Denied::TlpForbids | Denied::NotOriginator))) => {
             let mut form = FormState::with_values(f);
             form.errors
                 .insert("target".into(), cu.viewer.tr.t(d.message_key()));
-            let mut r = view_page(&s, &cu, id, form, None).await?;
+            let mut r = record_view(&s, &cu, id, form).await?;
             *r.status_mut() = StatusCode::FORBIDDEN;
             Ok(r)
         }
@@ -792,7 +808,7 @@ async fn share(
                 &fields,
                 &["target", "handling", "expires_in_days", "basis"],
             );
-            let mut r = view_page(&s, &cu, id, form, None).await?;
+            let mut r = record_view(&s, &cu, id, form).await?;
             *r.status_mut() = status;
             Ok(r)
         }
@@ -819,7 +835,11 @@ async fn revoke(
     let id = parse_id(&id)?;
     let sid = sid.parse().map_err(|_| PageError::not_found())?;
     s.app.revoke_share(&cu.auth.actor, id, sid).await?;
-    Ok(Redirect::to(&format!("/intelligence/{id}?done=flash-share-revoked")).into_response())
+    Ok(Redirect::to(&format!(
+        "{}?done=flash-share-revoked",
+        record_path(&s, id).await?
+    ))
+    .into_response())
 }
 
 async fn request_access(
@@ -839,14 +859,92 @@ async fn request_access(
             let (status, fields) = input_errors(e)?;
             let mut form = FormState::with_values(f);
             form.add_errors(&cu.viewer.tr, &fields, &["reason"]);
-            request_page(&s, &cu, id, form, status).await
+            request_form_page(&s, &cu, id, form, status).await
         }
+    }
+}
+
+/// `/records/{id}` leads to the record's own page, whatever its kind.
+async fn open_record(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    // Only records the actor may at least know of are followed.
+    let f = s.app.listable_filter(&cu.auth.actor).await?;
+    s.app
+        .store
+        .record_visibility(&f, id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(PageError::not_found)?;
+    Ok(Redirect::to(&record_path(&s, id).await?).into_response())
+}
+
+/// The page of a record, by its kind.
+async fn record_path(s: &AppState, id: RecordId) -> Result<String, PageError> {
+    let a = s
+        .app
+        .store
+        .record_access(id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(PageError::not_found)?;
+    Ok(match a.kind {
+        RecordKind::Case => format!("/cases/{id}"),
+        _ => format!("/intelligence/{id}"),
+    })
+}
+
+/// Re-renders a record's page with the share form's errors.
+async fn record_view(
+    s: &AppState,
+    cu: &CurrentUser,
+    id: RecordId,
+    form: FormState,
+) -> Result<Response, PageError> {
+    let a = s
+        .app
+        .store
+        .record_access(id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(PageError::not_found)?;
+    match a.kind {
+        RecordKind::Case => {
+            super::cases::view_page(s, cu, id, form, FormState::default(), None).await
+        }
+        _ => view_page(s, cu, id, form, None).await,
+    }
+}
+
+/// The access-request page of a record, by its kind.
+async fn request_form_page(
+    s: &AppState,
+    cu: &CurrentUser,
+    id: RecordId,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let a = s
+        .app
+        .store
+        .record_access(id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(PageError::not_found)?;
+    match a.kind {
+        RecordKind::Case => super::cases::request_page(s, cu, id, form, status).await,
+        _ => request_page(s, cu, id, form, status).await,
     }
 }
 
 pub struct RequestLine {
     pub id: String,
     pub record: String,
+    /// The record's reference, as far as the viewer may know it.
+    pub reference: String,
     pub requester: String,
     pub reason: String,
     pub status: String,
@@ -858,13 +956,32 @@ pub struct RequestLine {
 #[template(path = "access_requests.html")]
 struct RequestsPage {
     ctx: Ctx,
+    can_decide: bool,
     to_decide: Vec<RequestLine>,
     mine: Vec<RequestLine>,
+}
+
+/// The reference of a record the actor may at least know of.
+async fn record_reference(s: &AppState, actor: &dcis_policy::Actor, id: RecordId) -> String {
+    let Ok(Some(a)) = s.app.store.record_access(id).await else {
+        return id.to_string();
+    };
+    let found = match a.kind {
+        RecordKind::Case => s.app.case_listing(actor, id).await.ok().map(|(_, r, _)| r),
+        _ => s
+            .app
+            .intel_summary(actor, id)
+            .await
+            .ok()
+            .map(|x| x.reference),
+    };
+    found.unwrap_or_else(|| id.to_string())
 }
 
 async fn request_lines(
     s: &AppState,
     tr: &Tr,
+    actor: &dcis_policy::Actor,
     list: Vec<dcis_store::AccessRequest>,
 ) -> Vec<RequestLine> {
     let mut out = Vec::new();
@@ -887,6 +1004,7 @@ async fn request_lines(
         out.push(RequestLine {
             id: r.id.to_string(),
             record: r.record.to_string(),
+            reference: record_reference(s, actor, r.record).await,
             requester,
             reason: r.reason,
             status: tr.t(&format!("request-{}", r.status.as_str())),
@@ -903,11 +1021,12 @@ async fn requests(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let ctx = Ctx::for_user(&cu, "/access-requests", "requests").with_flash(q.done.as_deref());
-    let to_decide =
-        request_lines(&s, &ctx.tr, s.app.requests_to_decide(&cu.auth.actor).await?).await;
+    let a = &cu.auth.actor;
+    let to_decide = request_lines(&s, &ctx.tr, a, s.app.requests_to_decide(a).await?).await;
     let mine = request_lines(
         &s,
         &ctx.tr,
+        a,
         s.app
             .store
             .access_requests_by(cu.auth.user.id)
@@ -916,6 +1035,7 @@ async fn requests(
     )
     .await;
     Ok(html(&RequestsPage {
+        can_decide: a.may(Permission::DecideAccessRequests),
         ctx,
         to_decide,
         mine,

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod audit;
+mod cases;
 mod geo;
 mod groups;
 mod intel;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(geo::routes())
         .merge(audit::routes())
         .merge(intel::routes())
+        .merge(cases::routes())
         .merge(groups::routes())
 }
 
@@ -230,9 +232,23 @@ pub fn history_rows(tr: &Tr, entries: &[AuditEntry]) -> Vec<HistoryRow> {
         .collect()
 }
 
+/// A value of a snapshot as a person reads it: empty values as a dash,
+/// timestamps to the minute, ids shortened.
 fn short(v: &serde_json::Value) -> String {
     let s = match v {
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) if s.is_empty() => "—".to_owned(),
+        serde_json::Value::String(s) => {
+            if let Ok(t) =
+                time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            {
+                let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+                t.format(f).unwrap_or_else(|_| s.clone())
+            } else if s.len() == 36 && uuid::Uuid::parse_str(s).is_ok() {
+                format!("{}…", &s[..8])
+            } else {
+                s.clone()
+            }
+        }
         serde_json::Value::Null => "—".to_owned(),
         other => other.to_string(),
     };
