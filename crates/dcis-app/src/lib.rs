@@ -10,6 +10,8 @@ pub mod access;
 pub mod auth;
 pub mod cases;
 pub mod error;
+pub mod export;
+pub mod generate;
 pub mod geo;
 pub mod intel;
 pub mod orgs;

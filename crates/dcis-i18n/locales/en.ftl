@@ -593,3 +593,13 @@ unit-capsules = capsules
 unit-units = units
 unit-plants = plants
 unit-ha = hectares
+
+## Export of case lists (records and access-control issues)
+cases-export-csv = Export CSV
+cases-export-xlsx = Export XLSX
+cases-export-note = Only the cases you may read are exported, one row per seized item. Every export is recorded in the audit log.
+err-export-too-large = An export may hold at most { $max } rows (one per seized item). Narrow the filter (dates, province, substance) and export in parts.
+field-filter = Filter
+field-format = File format
+entity-export = export
+event-cases-exported = cases exported

@@ -593,3 +593,13 @@ unit-capsules = ແຄບຊູນ
 unit-units = ໜ່ວຍ
 unit-plants = ຕົ້ນ
 unit-ha = ເຮັກຕາ
+
+## Export of case lists (records and access-control issues)
+cases-export-csv = ສົ່ງອອກ CSV
+cases-export-xlsx = ສົ່ງອອກ XLSX
+cases-export-note = ຈະສົ່ງອອກສະເພາະຄະດີທີ່ທ່ານສາມາດອ່ານໄດ້ເທົ່ານັ້ນ, ໜຶ່ງແຖວຕໍ່ສິ່ງຂອງທີ່ຍຶດໄດ້ໜຶ່ງລາຍການ. ທຸກການສົ່ງອອກຈະຖືກບັນທຶກໄວ້ໃນບັນທຶກການກວດສອບ.
+err-export-too-large = ການສົ່ງອອກແຕ່ລະຄັ້ງມີໄດ້ບໍ່ເກີນ { $max } ແຖວ (ໜຶ່ງແຖວຕໍ່ສິ່ງຂອງທີ່ຍຶດໄດ້ໜຶ່ງລາຍການ). ກະລຸນາກັ່ນຕອງໃຫ້ແຄບລົງ (ວັນທີ, ແຂວງ, ສານເສບຕິດ) ແລ້ວສົ່ງອອກເປັນຫຼາຍຄັ້ງ.
+field-filter = ຕົວກັ່ນຕອງ
+field-format = ຮູບແບບໄຟລ໌
+entity-export = ການສົ່ງອອກຂໍ້ມູນ
+event-cases-exported = ສົ່ງອອກຄະດີ

@@ -66,11 +66,62 @@ pub(crate) fn push(binds: &mut Vec<Bind>, b: Bind) -> String {
     format!("${}", binds.len())
 }
 
+/// How a rendered filter tests "a live share opens this record to the
+/// actor". Both forms state the same rule; they differ in how the engines
+/// run them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shares {
+    /// `ra.record_id IN (SELECT record_id FROM record_share WHERE …)`: not
+    /// correlated, so each engine collects the actor's shared record ids
+    /// once per statement (SQLite: an ephemeral index; PostgreSQL: a hashed
+    /// subplan) and each row costs one probe. For queries over many rows:
+    /// lists, counts, search.
+    Set,
+    /// `EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = ra.record_id …)`:
+    /// one index probe per row tested, nothing collected up front. For
+    /// queries about one or a few rows: a single record, the columns of a
+    /// page already chosen.
+    PerRow,
+}
+
 /// The policy's read filter as an SQL condition on the `record_access`
-/// row aliased `ra`. Placeholders continue from `binds`. The rules are
-/// those of `dcis_policy::records::decide`; the authorisation matrix test
-/// checks that the two agree on every combination.
+/// row aliased `ra`, for a query over many rows (see [`Shares::Set`]).
+/// Placeholders continue from `binds`. The rules are those of
+/// `dcis_policy::records::decide`; the authorisation matrix test checks
+/// that the two agree on every combination.
 pub(crate) fn filter_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
+    render_filter(f, ra, Shares::Set, binds)
+}
+
+/// [`filter_sql`] for a query about one record (or a handful), see
+/// [`Shares::PerRow`].
+pub(crate) fn filter_one_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
+    render_filter(f, ra, Shares::PerRow, binds)
+}
+
+/// The SQL expression that is true when the row is readable (not only
+/// listed), for a condition over many rows (the search over titles).
+pub(crate) fn readable_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
+    render_filter(&f.readable_part(), ra, Shares::Set, binds)
+}
+
+/// [`readable_sql`] for the columns of rows already chosen (a page of a
+/// list: what to show of each).
+pub(crate) fn readable_one_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
+    render_filter(&f.readable_part(), ra, Shares::PerRow, binds)
+}
+
+/// The filter, cheapest tests first: SQL engines evaluate `OR` from the left
+/// and stop at the first true term, so the column comparisons decide most
+/// rows before any share is looked up.
+///
+/// Shares to the actor's organisation count only where the actor's scope
+/// covers the record, a condition on the record; they are tested apart from
+/// the other shares so that every share test depends on `record_share`
+/// alone (`EXISTS (… AND (a OR (b AND scope)))` is the same as
+/// `EXISTS (… AND a) OR (scope AND EXISTS (… AND b))`). For a national
+/// scope, which covers every record, they join the others.
+fn render_filter(f: &ReadFilter, ra: &str, shares: Shares, binds: &mut Vec<Bind>) -> String {
     if !f.reader {
         return "1 = 0".to_owned();
     }
@@ -85,6 +136,14 @@ pub(crate) fn filter_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> Str
             format!("{ra}.province_code IN ({})", marks.join(", "))
         }
     };
+    let listed = if f.include_listed {
+        let listed_p = push(binds, Bind::Int(rank(LISTED_UP_TO)));
+        Some(format!(
+            "({ra}.classification_rank <= {listed_p} AND {scope})"
+        ))
+    } else {
+        None
+    };
     let rank_p = push(binds, Bind::Int(rank(f.max_classification)));
     let unit_p = push(binds, Bind::Text(f.unit.to_string()));
     let user_p = push(binds, Bind::Text(f.user.to_string()));
@@ -98,7 +157,6 @@ pub(crate) fn filter_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> Str
     let mut targets = vec![
         format!("(s.target_kind = 'user' AND s.target_id = {user_p})"),
         format!("(s.target_kind = 'unit' AND s.target_id = {unit_p})"),
-        format!("(s.target_kind = 'organisation' AND s.target_id = {org_p} AND {scope})"),
     ];
     if !f.groups.is_empty() {
         let marks: Vec<String> = f
@@ -111,27 +169,42 @@ pub(crate) fn filter_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> Str
             marks.join(", ")
         ));
     }
-    who.push(format!(
-        "EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND s.revoked_at IS NULL \
-         AND (s.expires_at IS NULL OR s.expires_at > {now_p}) AND ({}))",
-        targets.join(" OR ")
-    ));
+    let to_org = format!("(s.target_kind = 'organisation' AND s.target_id = {org_p})");
+    let live = format!("s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > {now_p})");
+    let shared = |targets: &str| {
+        match shares {
+        Shares::Set => format!(
+            "{ra}.record_id IN (SELECT s.record_id FROM record_share s WHERE {live} AND ({targets}))"
+        ),
+        Shares::PerRow => format!(
+            "EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND {live} AND ({targets}))"
+        ),
+    }
+    };
+    if f.provinces.is_none() {
+        targets.push(to_org);
+        who.push(shared(&targets.join(" OR ")));
+    } else {
+        who.push(shared(&targets.join(" OR ")));
+        who.push(format!("({scope} AND {})", shared(&to_org)));
+    }
     let readable = format!(
         "({ra}.classification_rank <= {rank_p} AND ({}))",
         who.join(" OR ")
     );
-    if f.include_listed {
-        let listed_p = push(binds, Bind::Int(rank(LISTED_UP_TO)));
-        format!("({readable} OR ({ra}.classification_rank <= {listed_p} AND {scope}))")
-    } else {
-        readable
+    match listed {
+        // The bound on the classification comes first on its own: an
+        // engine can use it with an index on record_id and the access
+        // facts, and it rejects above-clearance rows before any other test.
+        Some(listed) => {
+            let top_p = push(
+                binds,
+                Bind::Int(rank(f.max_classification.max(LISTED_UP_TO))),
+            );
+            format!("({ra}.classification_rank <= {top_p} AND ({listed} OR {readable}))")
+        }
+        None => readable,
     }
-}
-
-/// The SQL expression that is true when the row is readable (not only
-/// listed), for marking list results.
-pub(crate) fn readable_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
-    filter_sql(&f.readable_part(), ra, binds)
 }
 
 pub(crate) const ACCESS_COLUMNS: &str =
@@ -385,7 +458,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<VisibleRecord>, StoreError> {
         let mut binds = Vec::new();
-        let readable = readable_sql(f, "ra", &mut binds);
+        let readable = readable_one_sql(f, "ra", &mut binds);
         let cond = filter_sql(f, "ra", &mut binds);
         let kind_sql = match kind {
             Some(k) => format!(
@@ -421,8 +494,8 @@ impl Store {
         record: RecordId,
     ) -> Result<Option<VisibleRecord>, StoreError> {
         let mut binds = Vec::new();
-        let readable = readable_sql(f, "ra", &mut binds);
-        let cond = filter_sql(f, "ra", &mut binds);
+        let readable = readable_one_sql(f, "ra", &mut binds);
+        let cond = filter_one_sql(f, "ra", &mut binds);
         let rid = push(&mut binds, Bind::Text(record.to_string()));
         let sql = format!(
             "SELECT {ACCESS_COLUMNS}, CASE WHEN {readable} THEN 1 ELSE 0 END AS readable FROM record_access ra \

@@ -82,7 +82,7 @@ pub struct CaseFilter {
     pub offset: i64,
 }
 
-const CASE_COLUMNS: &str = "lc.id, lc.agency_id, lc.reference, lc.occurred_on, lc.occurred_time, lc.province_code, \
+pub(crate) const CASE_COLUMNS: &str = "lc.id, lc.agency_id, lc.reference, lc.occurred_on, lc.occurred_time, lc.province_code, \
     lc.district_code, lc.village_id, lc.border_crossing_id, lc.latitude, lc.longitude, lc.operation_name, \
     lc.detection_method, lc.transport_mode, lc.concealment_method, lc.origin_country, lc.origin_province, \
     lc.destination_country, lc.destination_province, lc.status, lc.narrative, lc.created_at, lc.updated_at";
@@ -91,7 +91,7 @@ fn coord(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-fn case_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
+pub(crate) fn case_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
     let opt_id = |col: &str| -> Result<Option<String>, StoreError> { opt_text(r, col) };
     Ok(CaseRecord {
         id: id(r, "id")?,
@@ -129,11 +129,11 @@ fn case_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
     })
 }
 
-const ITEM_COLUMNS: &str = "si.id, si.case_id, si.position, si.substance, si.form, si.quantity, si.unit, si.tablet_count, \
+pub(crate) const ITEM_COLUMNS: &str = "si.id, si.case_id, si.position, si.substance, si.form, si.quantity, si.unit, si.tablet_count, \
     si.unit_weight_mg, si.purity, si.lab_reference, si.tablet_logo, si.tablet_logo_key, si.packaging_kind, si.packaging_brand, \
     si.packaging_key, si.price, si.price_currency, si.price_per, si.mass_ug, si.mass_derived, si.volume_ul, si.item_count, si.area_m2";
 
-fn item_row(r: &AnyRow) -> Result<ItemRecord, StoreError> {
+pub(crate) fn item_row(r: &AnyRow) -> Result<ItemRecord, StoreError> {
     use sqlx::Row;
     let opt_int =
         |col: &str| -> Result<Option<i64>, StoreError> { Ok(r.try_get::<Option<i64>, _>(col)?) };

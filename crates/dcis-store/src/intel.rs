@@ -2,7 +2,8 @@
 //! policy's filter; there is no unfiltered getter.
 
 use crate::access::{
-    bind_all, filter_sql, push, readable_sql, record_access, Bind, ACCESS_COLUMNS,
+    bind_all, filter_one_sql, filter_sql, push, readable_one_sql, readable_sql, record_access,
+    Bind, Shares, ACCESS_COLUMNS,
 };
 use crate::error::StoreError;
 use crate::open::Store;
@@ -70,7 +71,7 @@ impl Store {
         rid: RecordId,
     ) -> Result<Option<IntelReport>, StoreError> {
         let mut binds = Vec::new();
-        let cond = filter_sql(&f.readable_part(), "ra", &mut binds);
+        let cond = filter_one_sql(&f.readable_part(), "ra", &mut binds);
         let p = push(&mut binds, Bind::Text(rid.to_string()));
         let sql = format!(
             "SELECT {REPORT_COLUMNS}, {ACCESS_COLUMNS} FROM intelligence_report r JOIN record_access ra ON ra.record_id = r.id \
@@ -83,7 +84,8 @@ impl Store {
     }
 
     /// Reports the filter lets through, newest first, with a free-text
-    /// search over reference and title (title only where readable).
+    /// search over reference and title (title only where readable): one
+    /// page and the total (the count, then the page).
     pub async fn intel_reports(
         &self,
         f: &ReadFilter,
@@ -91,23 +93,40 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<ReportSummary>, i64), StoreError> {
+        let total = self.intel_report_count(f, text_q).await?;
+        let items = self.intel_report_page(f, text_q, limit, offset).await?;
+        Ok((items, total))
+    }
+
+    /// How many reports the filter lets through (and the search matches):
+    /// the total of [`Store::intel_reports`].
+    pub async fn intel_report_count(
+        &self,
+        f: &ReadFilter,
+        text_q: Option<&str>,
+    ) -> Result<i64, StoreError> {
         let mut binds = Vec::new();
-        let readable = readable_sql(f, "ra", &mut binds);
-        let cond = filter_sql(f, "ra", &mut binds);
-        let mut where_sql = cond;
-        if let Some(q) = text_q.map(str::trim).filter(|q| !q.is_empty()) {
-            let p = push(&mut binds, Bind::Text(format!("%{}%", q.to_lowercase())));
-            where_sql = format!("{where_sql} AND (LOWER(r.reference) LIKE {p} OR (LOWER(r.title) LIKE {p} AND {readable}))");
-        }
-        let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM intelligence_report r JOIN record_access ra ON ra.record_id = r.id WHERE {where_sql}"
-        );
-        let total = int(
+        let from = report_list_from(f, text_q, Shares::Set, &mut binds);
+        let count_sql = format!("SELECT COUNT(*) AS n {from}");
+        int(
             &bind_all(sqlx::query(&count_sql), &binds)
                 .fetch_one(&self.pool)
                 .await?,
             "n",
-        )?;
+        )
+    }
+
+    /// One page of [`Store::intel_reports`], newest first.
+    pub async fn intel_report_page(
+        &self,
+        f: &ReadFilter,
+        text_q: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ReportSummary>, StoreError> {
+        let mut binds = Vec::new();
+        let from = report_list_from(f, text_q, Shares::PerRow, &mut binds);
+        let readable = readable_one_sql(f, "ra", &mut binds);
         let lim = push(&mut binds, Bind::Int(limit));
         let off = push(&mut binds, Bind::Int(offset));
         let sql = format!(
@@ -115,17 +134,12 @@ impl Store {
              CASE WHEN {readable} THEN r.title ELSE NULL END AS title, \
              CASE WHEN {readable} THEN r.source_evaluation || '/' || r.information_assessment || '/' || r.handling_code ELSE NULL END AS grade, \
              CASE WHEN {readable} THEN 1 ELSE 0 END AS readable \
-             FROM intelligence_report r JOIN record_access ra ON ra.record_id = r.id WHERE {where_sql} \
-             ORDER BY r.reported_on DESC, r.reference DESC LIMIT {lim} OFFSET {off}"
+             {from} ORDER BY r.reported_on DESC, r.reference DESC LIMIT {lim} OFFSET {off}"
         );
         let rows = bind_all(sqlx::query(&sql), &binds)
             .fetch_all(&self.pool)
             .await?;
-        let items = rows
-            .iter()
-            .map(summary)
-            .collect::<Result<_, StoreError>>()?;
-        Ok((items, total))
+        rows.iter().map(summary).collect()
     }
 
     /// One line of the list, for a report the filter lets through.
@@ -135,8 +149,8 @@ impl Store {
         rid: RecordId,
     ) -> Result<Option<ReportSummary>, StoreError> {
         let mut binds = Vec::new();
-        let readable = readable_sql(f, "ra", &mut binds);
-        let cond = filter_sql(f, "ra", &mut binds);
+        let readable = readable_one_sql(f, "ra", &mut binds);
+        let cond = filter_one_sql(f, "ra", &mut binds);
         let p = push(&mut binds, Bind::Text(rid.to_string()));
         let sql = format!(
             "SELECT {ACCESS_COLUMNS}, r.reference, r.reported_on, \
@@ -189,6 +203,43 @@ impl Store {
             .await?;
         rows.iter().map(|r| id(r, "to_id")).collect()
     }
+}
+
+/// The `FROM … WHERE` of the report list and search, for a query over all
+/// matching rows (the count, `Shares::Set`) or for one page
+/// (`Shares::PerRow`: a page stops after a few rows in date order).
+///
+/// The search matches the reference, or the title where the report is
+/// readable. Its first test reads the report alone (and is implied by the
+/// second), so the engine can drop most reports before it looks at their
+/// access facts; `CROSS JOIN` makes SQLite read the reports first and look
+/// up the access facts of the matches only (SQLite keeps the written order
+/// of a `CROSS JOIN`; PostgreSQL plans it as the inner join it is).
+fn report_list_from(
+    f: &ReadFilter,
+    text_q: Option<&str>,
+    shares: Shares,
+    binds: &mut Vec<Bind>,
+) -> String {
+    let filter = match shares {
+        Shares::Set => filter_sql(f, "ra", binds),
+        Shares::PerRow => filter_one_sql(f, "ra", binds),
+    };
+    let Some(q) = text_q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return format!(
+            "FROM intelligence_report r JOIN record_access ra ON ra.record_id = r.id WHERE {filter}"
+        );
+    };
+    let p = push(binds, Bind::Text(format!("%{}%", q.to_lowercase())));
+    let readable = match shares {
+        Shares::Set => readable_sql(f, "ra", binds),
+        Shares::PerRow => readable_one_sql(f, "ra", binds),
+    };
+    format!(
+        "FROM intelligence_report r CROSS JOIN record_access ra WHERE ra.record_id = r.id \
+         AND (LOWER(r.reference) LIKE {p} OR LOWER(r.title) LIKE {p}) AND {filter} \
+         AND (LOWER(r.reference) LIKE {p} OR (LOWER(r.title) LIKE {p} AND {readable}))"
+    )
 }
 
 fn summary(r: &AnyRow) -> Result<ReportSummary, StoreError> {

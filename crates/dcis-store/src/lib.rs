@@ -14,8 +14,10 @@
 
 mod access;
 mod audit;
+mod bulk;
 mod cases;
 mod error;
+mod export;
 mod geo;
 mod intel;
 mod open;
@@ -27,8 +29,10 @@ mod write;
 
 pub use access::{AccessRequest, RequestStatus, Share, SharingGroup, VisibleRecord};
 pub use audit::AuditHead;
+pub use bulk::BULK_LOAD;
 pub use cases::{CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord};
 pub use error::StoreError;
+pub use export::EXPORT_BATCH;
 pub use intel::ReportSummary;
 pub use open::{Backend, OpenOptions, SchemaStatus, Store};
 pub use security::{NewSession, SessionRow};

@@ -83,6 +83,34 @@ enum Command {
     /// Work with the audit chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Load synthetic cases and seized items (never real data) into an
+    /// initialised installation: the same seed and size give the same data.
+    /// A seed already loaded is refused.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Seed of the generator.
+    #[arg(long)]
+    seed: u64,
+    /// How many seized items (exactly).
+    #[arg(long, default_value_t = 100_000)]
+    items: u64,
+    /// Over how many years.
+    #[arg(long, default_value_t = 5)]
+    years: u32,
+    /// The last day, YYYY-MM-DD (Lao local date; default today). Give it
+    /// to reproduce a run on another day.
+    #[arg(long)]
+    end: Option<String>,
+    /// Also write the ground truth of who is who, as CSV
+    /// person_id,variant_name,agency.
+    #[arg(long)]
+    truth: Option<PathBuf>,
+    /// Cases per transaction (and per audit entry).
+    #[arg(long, default_value_t = dcis_app::generate::GenerateOptions::DEFAULT_BATCH_CASES)]
+    batch: usize,
 }
 
 #[derive(Subcommand)]
@@ -391,6 +419,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
             );
         }
         Command::User(cmd) => return user_command(cmd, &settings).await,
+        Command::Generate(args) => return generate_command(args, &settings).await,
         Command::Backup { file } => {
             if file.exists() {
                 bail!("{} already exists; choose a new file name", file.display());
@@ -420,6 +449,120 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
                 }
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn generate_command(args: GenerateArgs, settings: &Settings) -> Result<ExitCode> {
+    use dcis_app::generate::{GenerateOptions, Progress};
+    let app = open_app(settings).await?;
+    let end = match &args.end {
+        Some(s) => dcis_domain::case::parse_date("end", s)
+            .map_err(|_| anyhow!("--end must be a date YYYY-MM-DD, not {s:?}"))?,
+        None => app.local_now().date(),
+    };
+    let mut truth = match &args.truth {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => None,
+    };
+    let opts = GenerateOptions {
+        seed: args.seed,
+        items: args.items,
+        years: args.years,
+        end,
+        batch_cases: args.batch,
+    };
+    eprintln!(
+        "generating {} synthetic items over {} years ending {end} (seed {}) into {}",
+        args.items,
+        args.years,
+        args.seed,
+        redact(&settings.database_url)
+    );
+    let started = std::time::Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let mut last_line = std::time::Instant::now();
+    let mut report = |p: &Progress| {
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        let line = format!(
+            "{} / {} items ({:.0} %), {} cases, {:.0} items/s",
+            p.items,
+            p.total_items,
+            p.items as f64 * 100.0 / p.total_items.max(1) as f64,
+            p.cases,
+            p.items as f64 / secs
+        );
+        if tty {
+            eprint!("\r{line}   ");
+        } else if last_line.elapsed().as_secs() >= 2 || p.items == p.total_items {
+            eprintln!("{line}");
+            last_line = std::time::Instant::now();
+        }
+    };
+    let result = app
+        .generate(
+            &opts,
+            truth
+                .as_mut()
+                .map(|w| w as &mut (dyn std::io::Write + Send)),
+            &mut report,
+        )
+        .await;
+    if tty {
+        eprintln!();
+    }
+    drop(truth);
+    let s = match result {
+        Ok(s) => s,
+        Err(e) => {
+            // Nothing was written to the ground-truth file: do not leave
+            // an empty one behind.
+            if let Some(path) = &args.truth {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(anyhow!("{e}"));
+        }
+    };
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "loaded {} cases with {} seized items in {} batches ({:.1} s, {:.0} items/s), occurring {} to {}",
+        s.cases,
+        s.items,
+        s.batches,
+        secs,
+        s.items as f64 / secs.max(0.001),
+        s.start,
+        s.end
+    );
+    let mut subs: Vec<(&String, &u64)> = s.substances.iter().collect();
+    subs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let line: Vec<String> = subs
+        .iter()
+        .take(8)
+        .map(|(k, v)| format!("{k} {:.1} %", **v as f64 * 100.0 / s.items.max(1) as f64))
+        .collect();
+    println!("items by substance: {}", line.join(", "));
+    let mut provs: Vec<(&String, &u64)> = s.provinces.iter().collect();
+    provs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let line: Vec<String> = provs
+        .iter()
+        .take(6)
+        .map(|(k, v)| format!("{k} {:.1} %", **v as f64 * 100.0 / s.cases.max(1) as f64))
+        .collect();
+    println!("cases by province: {}", line.join(", "));
+    match &args.truth {
+        Some(path) => println!(
+            "{} persons named; ground truth ({} rows) written to {}",
+            s.persons,
+            s.truth_rows,
+            path.display()
+        ),
+        None => println!(
+            "{} persons named (not stored yet; --truth FILE writes who is who)",
+            s.persons
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }

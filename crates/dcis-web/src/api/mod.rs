@@ -6,6 +6,7 @@
 
 mod cases;
 mod dto;
+mod export;
 mod handlers;
 mod records;
 
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     handlers::routes()
         .merge(records::routes())
         .merge(cases::routes())
+        .merge(export::routes())
 }
 
 /// An authenticated API caller.

@@ -62,6 +62,8 @@ struct ListPage {
     cases: Vec<CaseLine>,
     pager: Pager,
     can_create: bool,
+    /// May export the list (CSV, XLSX).
+    can_export: bool,
     provinces: Vec<Opt>,
     statuses: Vec<Opt>,
     substances: Vec<Opt>,
@@ -190,6 +192,7 @@ async fn list(
     });
     let page = ListPage {
         can_create: a.may(Permission::CreateRecords),
+        can_export: a.may(Permission::ExportRecords),
         provinces: province_opts(&s, &ctx.tr, None).await?,
         statuses: opts(&ctx.tr, "status", CaseStatus::ALL, |x| x.as_str()),
         substances: substance_opts(),

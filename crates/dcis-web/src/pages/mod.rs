@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod audit;
 mod cases;
+pub(crate) mod export;
 mod geo;
 mod groups;
 mod intel;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(intel::routes())
         .merge(cases::routes())
+        .merge(export::routes())
         .merge(groups::routes())
 }
 
