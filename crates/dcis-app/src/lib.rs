@@ -13,6 +13,7 @@ pub mod error;
 pub mod geo;
 pub mod intel;
 pub mod orgs;
+pub mod persons;
 pub mod secrets;
 pub mod setup;
 pub mod users;
