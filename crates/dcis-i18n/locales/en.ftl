@@ -648,3 +648,7 @@ sentence-suspended-imprisonment = suspended imprisonment
 sentence-life-imprisonment = life imprisonment
 sentence-death = death penalty
 sentence-fine-only = fine only
+audit-all = All entries
+audit-reads = Who read what
+search-placeholder = Search cases: reference, name, logo…
+search-label = Search cases

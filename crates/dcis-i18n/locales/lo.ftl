@@ -648,3 +648,7 @@ sentence-suspended-imprisonment = ຈຳຄຸກແບບໃຫ້ຮອກາ�
 sentence-life-imprisonment = ຈຳຄຸກຕະຫຼອດຊີວິດ
 sentence-death = ໂທດປະຫານຊີວິດ
 sentence-fine-only = ປັບໃໝເທົ່ານັ້ນ
+audit-all = ທຸກລາຍການ
+audit-reads = ໃຜອ່ານຫຍັງ
+search-placeholder = ຄົ້ນຫາຄະດີ: ເລກອ້າງອີງ, ຊື່, ໂລໂກ້…
+search-label = ຄົ້ນຫາຄະດີ
