@@ -220,3 +220,82 @@ fn canonical_part(part: &CasePersonFields) -> Result<CasePersonFields, AppError>
         fine_currency: t(&part.fine_currency).to_uppercase(),
     })
 }
+
+impl App {
+    /// Adds a vehicle, phone, bank account or asset to a case, optionally
+    /// as belonging to one of the case's people.
+    pub async fn add_object(
+        &self,
+        actor: &Actor,
+        case: RecordId,
+        kind: &str,
+        fields: &std::collections::BTreeMap<String, String>,
+        person: Option<RecordId>,
+    ) -> Result<dcis_store::ObjectRecord, AppError> {
+        self.editable_case_record(actor, case).await?;
+        let kind = dcis_domain::objects::ObjectKind::parse(kind)?;
+        let parsed = dcis_domain::objects::parse_object(kind, fields)?;
+        let f = self.readable_filter(actor).await?;
+        if let Some(p) = person {
+            if !self
+                .store
+                .case_people(&f, case)
+                .await?
+                .iter()
+                .any(|(x, _)| x.id == p)
+            {
+                return Err(FieldError::new("person", "err-person-not-in-case").into());
+            }
+        }
+        let existing = self.store.case_objects(&f, case).await?;
+        if existing.len() >= MAX_PEOPLE {
+            return Err(FieldError::new("kind", "err-too-many")
+                .with("max", MAX_PEOPLE)
+                .into());
+        }
+        let o = dcis_store::ObjectRecord {
+            id: self.new_uuid(),
+            case,
+            kind,
+            position: existing.iter().map(|o| o.position).max().unwrap_or(0) + 1,
+            fields: parsed.fields,
+            key: parsed.key,
+            label: parsed.label,
+            person,
+        };
+        let mut w = self.write_as(actor).await?;
+        w.insert_object(&o).await?;
+        w.commit().await?;
+        Ok(o)
+    }
+
+    pub async fn remove_object(
+        &self,
+        actor: &Actor,
+        case: RecordId,
+        object: uuid::Uuid,
+    ) -> Result<(), AppError> {
+        self.editable_case_record(actor, case).await?;
+        let f = self.readable_filter(actor).await?;
+        let o = self
+            .store
+            .case_objects(&f, case)
+            .await?
+            .into_iter()
+            .find(|o| o.id == object)
+            .ok_or(AppError::NotFound)?;
+        let mut w = self.write_as(actor).await?;
+        w.delete_object(&o).await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    pub async fn case_objects(
+        &self,
+        actor: &Actor,
+        case: RecordId,
+    ) -> Result<Vec<dcis_store::ObjectRecord>, AppError> {
+        let f = self.readable_filter(actor).await?;
+        Ok(self.store.case_objects(&f, case).await?)
+    }
+}

@@ -455,3 +455,112 @@ async fn people_in_cases_and_search(db: Db) {
     assert_eq!(code, 0, "{out}{err}");
 }
 both_backends!(people_in_cases_and_search);
+
+async fn vehicles_phones_accounts_assets(db: Db) {
+    let d = Database::demo(db).await;
+    let s = Server::start(&d);
+    let (clerk, csrf) = login(&s, "clerk.bokeo", DEMO_PASSWORD).await;
+    let mut body = case_body("BK-OBJ-1");
+    body.as_object_mut().unwrap().remove("items");
+    let c = json_of(
+        api_post(&clerk, &s, &csrf, "/api/v1/cases", &body).await,
+        201,
+    )
+    .await;
+    let id = c["id"].as_str().unwrap().to_owned();
+    let url = format!("/api/v1/cases/{id}/objects");
+    for (kind, fields) in [
+        (
+            "vehicle",
+            json!({"plate": "ກຂ 1234", "plate_country": "la", "make_model": "Toyota Hilux"}),
+        ),
+        ("phone", json!({"number": "020 5555 1234"})),
+        (
+            "bank_account",
+            json!({"bank_name": "Demo Bank", "account_number": "0101-2345-678", "country": "LA"}),
+        ),
+        (
+            "asset",
+            json!({"asset_kind": "cash", "value": "150000", "value_currency": "THB"}),
+        ),
+    ] {
+        let r = api_post(
+            &clerk,
+            &s,
+            &csrf,
+            &url,
+            &json!({"kind": kind, "fields": fields}),
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            201,
+            "{kind}: {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+    // A bad phone and a misspelt field are refused by name; nothing written.
+    let before = d.count("case_object", "1 = 1").await;
+    let (_, p) = problem(
+        api_post(
+            &clerk,
+            &s,
+            &csrf,
+            &url,
+            &json!({"kind": "phone", "fields": {"number": "12"}}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(error_fields(&p), vec!["number"]);
+    let (_, p) = problem(
+        api_post(
+            &clerk,
+            &s,
+            &csrf,
+            &url,
+            &json!({"kind": "vehicle", "fields": {"plat": "AB 123"}}),
+        )
+        .await,
+    )
+    .await;
+    assert!(p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["code"] == json!("err-unknown-field")));
+    assert_eq!(d.count("case_object", "1 = 1").await, before);
+    // The phone is stored in E.164; the case is found by the phone as
+    // typed nationally and by the plate however it is spaced.
+    assert_eq!(
+        d.count(
+            "case_object",
+            "kind = 'phone' AND search_key = '+8562055551234'"
+        )
+        .await,
+        1
+    );
+    for q in ["020-5555-1234", "+856 20 5555 1234", "ກຂ1234"] {
+        let found = api_get(&clerk, &s, &format!("/api/v1/cases?q={}", urlencode(q))).await;
+        assert!(
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["id"] == json!(id)),
+            "{q}"
+        );
+    }
+    let listed = api_get(&clerk, &s, &url).await;
+    assert_eq!(listed.as_array().unwrap().len(), 4);
+    let view = clerk
+        .get(s.url(&format!("/cases/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(view.contains("Toyota Hilux") && view.contains("+8562055551234"));
+}
+both_backends!(vehicles_phones_accounts_assets);

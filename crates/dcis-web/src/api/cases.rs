@@ -32,6 +32,11 @@ pub fn routes() -> Router<AppState> {
             put(update_person).delete(remove_person),
         )
         .route("/persons/{id}", get(person))
+        .route("/cases/{id}/objects", get(objects).post(add_object))
+        .route(
+            "/cases/{id}/objects/{object}",
+            axum::routing::delete(remove_object),
+        )
 }
 
 type ApiResult = Result<Response, ApiError>;
@@ -509,4 +514,59 @@ async fn person(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<Str
         })
         .collect();
     Ok(Json(serde_json::json!({ "person": person_out(&p), "cases": cases })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObjectIn {
+    kind: String,
+    fields: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    person: Option<String>,
+}
+
+async fn objects(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = rid(&id)?;
+    s.app
+        .case(&a.actor, id, &format!("/api/v1/cases/{id}/objects"))
+        .await?;
+    Ok(Json(s.app.case_objects(&a.actor, id).await?).into_response())
+}
+
+async fn add_object(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(id): Path<String>,
+    Body(b): Body<ObjectIn>,
+) -> ApiResult {
+    let person = match b.person.as_deref() {
+        Some(p) => Some(p.parse().map_err(|_| {
+            ApiError::from(AppError::from(dcis_domain::FieldError::new(
+                "person",
+                "err-person-not-in-case",
+            )))
+        })?),
+        None => None,
+    };
+    let o = s
+        .app
+        .add_object(&a.actor, rid(&id)?, &b.kind, &b.fields, person)
+        .await?;
+    Ok((StatusCode::CREATED, Json(o)).into_response())
+}
+
+async fn remove_object(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path((id, object)): Path<(String, String)>,
+) -> ApiResult {
+    let object = object
+        .parse()
+        .map_err(|_| ApiError::from(AppError::NotFound))?;
+    s.app.remove_object(&a.actor, rid(&id)?, object).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -46,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/persons", post(add_person))
         .route("/cases/{id}/persons/{person}/remove", post(remove_person))
         .route("/persons/{id}", get(show_person))
+        .route("/cases/{id}/objects", post(add_object))
+        .route("/cases/{id}/objects/{object}/remove", post(remove_object))
 }
 
 pub struct CaseLine {
@@ -451,6 +453,10 @@ struct ViewPage {
     history: Vec<HistoryRow>,
     people: Vec<PersonLine>,
     person_form: FormState,
+    objects: Vec<(String, String, String)>,
+    object_form: FormState,
+    object_kinds: Vec<Opt>,
+    asset_kinds: Vec<Opt>,
     roles: Vec<Opt>,
     outcomes: Vec<Opt>,
     sexes: Vec<Opt>,
@@ -573,7 +579,17 @@ pub(super) async fn view_page(
     item_form: FormState,
     done: Option<&str>,
 ) -> Result<Response, PageError> {
-    view_page_with(s, cu, id, share_form, item_form, FormState::default(), done).await
+    view_page_with(
+        s,
+        cu,
+        id,
+        share_form,
+        item_form,
+        FormState::default(),
+        FormState::default(),
+        done,
+    )
+    .await
 }
 
 fn person_lines(
@@ -642,6 +658,7 @@ pub(super) async fn view_page_with(
     share_form: FormState,
     item_form: FormState,
     person_form: FormState,
+    object_form: FormState,
     done: Option<&str>,
 ) -> Result<Response, PageError> {
     let a = &cu.auth.actor;
@@ -710,7 +727,28 @@ pub(super) async fn view_page_with(
         classification: tr.choice("clearance", c.access.classification.as_str()),
     };
     let people = s.app.case_people(a, id).await?;
+    let objects = s
+        .app
+        .case_objects(a, id)
+        .await?
+        .into_iter()
+        .map(|o| {
+            (
+                o.id.to_string(),
+                tr.choice("object", o.kind.as_str()),
+                o.label,
+            )
+        })
+        .collect();
     let page = ViewPage {
+        objects,
+        object_form,
+        object_kinds: opts(&tr, "object", dcis_domain::objects::ObjectKind::ALL, |x| {
+            x.as_str()
+        }),
+        asset_kinds: opts(&tr, "asset", dcis_domain::contact::AssetKind::ALL, |x| {
+            x.as_str()
+        }),
         people: person_lines(&tr, &people),
         person_form,
         roles: opts(&tr, "person-role", PersonRole::ALL, |x| x.as_str()),
@@ -1028,6 +1066,7 @@ async fn add_person(
                 FormState::default(),
                 FormState::default(),
                 form,
+                FormState::default(),
                 None,
             )
             .await?;
@@ -1139,4 +1178,62 @@ async fn show_person(
         ctx,
     };
     Ok(html(&page))
+}
+
+async fn add_object(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let kind = super::field(&f, "kind");
+    let allowed = dcis_domain::objects::ObjectKind::parse(&kind)
+        .map(dcis_domain::objects::fields_of)
+        .unwrap_or(&[]);
+    // The form shows every kind's fields; only the chosen kind's are sent on.
+    let fields: std::collections::BTreeMap<String, String> = f
+        .iter()
+        .filter(|(k, v)| allowed.contains(&k.as_str()) && !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    match s
+        .app
+        .add_object(&cu.auth.actor, id, &kind, &fields, None)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/cases/{id}?done=flash-object-added#objects")).into_response(),
+        ),
+        Err(AppError::Validation(x)) => {
+            let mut form = FormState::with_values(f);
+            // Every error is listed above the object form, naming its field.
+            form.add_errors(&cu.viewer.tr, &x, &[]);
+            let mut r = view_page_with(
+                &s,
+                &cu,
+                id,
+                FormState::default(),
+                FormState::default(),
+                FormState::default(),
+                form,
+                None,
+            )
+            .await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn remove_object(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path((id, object)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let object = object.parse().map_err(|_| PageError::not_found())?;
+    s.app.remove_object(&cu.auth.actor, id, object).await?;
+    Ok(Redirect::to(&format!("/cases/{id}?done=flash-object-removed#objects")).into_response())
 }
