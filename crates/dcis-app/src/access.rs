@@ -436,6 +436,22 @@ impl App {
         Ok(g)
     }
 
+    /// The audit log as the actor may see it: every entry about the
+    /// installation's administration, and entries about records only for
+    /// records the actor may read (so a supervisor sees who read what of
+    /// their records). `action` narrows to one action (e.g. `read`).
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        before: Option<i64>,
+        action: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<dcis_domain::audit::AuditEntry>, AppError> {
+        actor.require(Permission::ViewAuditLog)?;
+        let f = self.readable_filter(actor).await?;
+        Ok(self.store.audit_log(&f, before, action, limit).await?)
+    }
+
     /// Adds or removes a member (user, unit or organisation) of a group.
     pub async fn set_group_member(
         &self,

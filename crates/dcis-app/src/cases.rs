@@ -9,7 +9,7 @@ use dcis_domain::quantity::MassBasis;
 use dcis_domain::role::{Clearance, Permission};
 use dcis_domain::seizure::{SeizureItem, SeizureItemFields};
 use dcis_domain::{FieldError, FieldErrors};
-use dcis_policy::{Actor, Denied};
+use dcis_policy::Actor;
 use dcis_store::{CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord, StoreError};
 use time::{PrimitiveDateTime, UtcOffset};
 
@@ -310,19 +310,7 @@ impl App {
     }
 
     async fn editable_case(&self, actor: &Actor, id: RecordId) -> Result<CaseRecord, AppError> {
-        let (_, decision, _) = self.decision(actor, id).await?;
-        if !decision.read {
-            return Err(if decision.list {
-                Denied::RequestAccess.into()
-            } else {
-                AppError::NotFound
-            });
-        }
-        if !decision.edit {
-            return Err(Denied::NotOriginator.into());
-        }
-        let f = self.readable_filter(actor).await?;
-        self.store.case(&f, id).await?.ok_or(AppError::NotFound)
+        self.editable_case_record(actor, id).await
     }
 
     /// Edits a case. The status may only move along the allowed

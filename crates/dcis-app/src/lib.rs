@@ -15,6 +15,7 @@ pub mod generate;
 pub mod geo;
 pub mod intel;
 pub mod orgs;
+pub mod persons;
 pub mod secrets;
 pub mod setup;
 pub mod users;

@@ -16,6 +16,7 @@ pub mod geo;
 pub mod ids;
 pub mod intel;
 pub mod money;
+pub mod objects;
 pub mod org;
 pub mod person;
 pub mod quantity;

@@ -467,6 +467,149 @@ impl Person {
     }
 }
 
+/// An identity document as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DocumentFields {
+    pub kind: String,
+    pub number: String,
+    pub issuing_country: String,
+}
+
+/// An address as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct AddressFields {
+    pub country: String,
+    pub province: String,
+    pub district: String,
+    pub text: String,
+}
+
+/// The fields of a person, owned: what forms, the API and imports hand
+/// over, and what storage keeps (trimmed, as typed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct PersonFields {
+    pub name: String,
+    pub latin_name: String,
+    pub aliases: Vec<String>,
+    pub sex: String,
+    pub birth_date: String,
+    pub age: String,
+    pub nationality: String,
+    pub documents: Vec<DocumentFields>,
+    pub addresses: Vec<AddressFields>,
+}
+
+impl PersonFields {
+    pub fn as_input(&self) -> PersonInput<'_> {
+        PersonInput {
+            name: &self.name,
+            latin_name: &self.latin_name,
+            aliases: self.aliases.iter().map(String::as_str).collect(),
+            sex: &self.sex,
+            birth_date: &self.birth_date,
+            age: &self.age,
+            nationality: &self.nationality,
+            documents: self
+                .documents
+                .iter()
+                .map(|d| DocumentInput {
+                    kind: &d.kind,
+                    number: &d.number,
+                    issuing_country: &d.issuing_country,
+                })
+                .collect(),
+            addresses: self
+                .addresses
+                .iter()
+                .map(|a| AddressInput {
+                    country: &a.country,
+                    province: &a.province,
+                    district: &a.district,
+                    village: None,
+                    text: &a.text,
+                })
+                .collect(),
+        }
+    }
+
+    /// Drops empty list entries and surrounding spaces.
+    pub fn trimmed(&self) -> Self {
+        let t = |s: &String| s.trim().to_owned();
+        Self {
+            name: t(&self.name),
+            latin_name: t(&self.latin_name),
+            aliases: self
+                .aliases
+                .iter()
+                .map(t)
+                .filter(|a| !a.is_empty())
+                .collect(),
+            sex: t(&self.sex),
+            birth_date: t(&self.birth_date),
+            age: t(&self.age),
+            nationality: t(&self.nationality),
+            documents: self
+                .documents
+                .iter()
+                .map(|d| DocumentFields {
+                    kind: t(&d.kind),
+                    number: t(&d.number),
+                    issuing_country: t(&d.issuing_country),
+                })
+                .filter(|d| {
+                    !(d.kind.is_empty() && d.number.is_empty() && d.issuing_country.is_empty())
+                })
+                .collect(),
+            addresses: self
+                .addresses
+                .iter()
+                .map(|a| AddressFields {
+                    country: t(&a.country),
+                    province: t(&a.province),
+                    district: t(&a.district),
+                    text: t(&a.text),
+                })
+                .filter(|a| {
+                    !(a.country.is_empty()
+                        && a.province.is_empty()
+                        && a.district.is_empty()
+                        && a.text.is_empty())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A person's part in a case, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct CasePersonFields {
+    pub role: String,
+    pub outcome: String,
+    pub sentence_kind: String,
+    pub sentence_months: String,
+    pub fine: String,
+    pub fine_currency: String,
+}
+
+impl CasePersonFields {
+    pub fn as_input(&self) -> CasePersonInput<'_> {
+        CasePersonInput {
+            role: &self.role,
+            outcome: OutcomeInput {
+                outcome: &self.outcome,
+                sentence_kind: &self.sentence_kind,
+                sentence_months: &self.sentence_months,
+                fine: &self.fine,
+                fine_currency: &self.fine_currency,
+            },
+        }
+    }
+}
+
 /// The raw fields of a person form. Documents and addresses have their own
 /// inputs; their errors carry the field names `document_*` and
 /// `address_*`.

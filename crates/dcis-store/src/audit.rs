@@ -64,16 +64,37 @@ impl Store {
     /// The newest entries of the whole log, newest first, before `before_seq`.
     pub async fn audit_log(
         &self,
+        f: &dcis_policy::records::ReadFilter,
         before_seq: Option<i64>,
+        action: Option<&str>,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_entry WHERE seq < $1 ORDER BY seq DESC LIMIT $2"
-        ))
-        .bind(before_seq.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        use crate::access::{bind_all, filter_sql, push, Bind};
+        let mut binds = Vec::new();
+        // Entries about records are shown only for records the reader may
+        // read: the log must not reveal that a secret record exists.
+        let cond = filter_sql(&f.readable_part(), "ra", &mut binds);
+        let kinds: Vec<String> = dcis_domain::access::RecordKind::ALL
+            .iter()
+            .map(|k| push(&mut binds, Bind::Text(k.as_str().to_owned())))
+            .collect();
+        let before = push(&mut binds, Bind::Int(before_seq.unwrap_or(i64::MAX)));
+        let action_sql = match action {
+            Some(a) => format!(
+                "AND action = {}",
+                push(&mut binds, Bind::Text(a.to_owned()))
+            ),
+            None => String::new(),
+        };
+        let lim = push(&mut binds, Bind::Int(limit));
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_entry WHERE seq < {before} {action_sql} AND (entity_type NOT IN ({}) \
+             OR entity_id IN (SELECT ra.record_id FROM record_access ra WHERE {cond})) ORDER BY seq DESC LIMIT {lim}",
+            kinds.join(", ")
+        );
+        let rows = bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(entry).collect()
     }
 

@@ -263,9 +263,35 @@ impl Store {
                 &mut binds,
                 Bind::Text(format!("%{}%", dcis_domain::seizure::search_key(&v))),
             );
+            let name = push(
+                &mut binds,
+                Bind::Text(format!("%{}%", dcis_domain::person::latin_key(&v))),
+            );
+            let doc: String = v
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_uppercase();
+            let doc = push(
+                &mut binds,
+                Bind::Text(if doc.is_empty() { "-".to_owned() } else { doc }),
+            );
+            let mut object_keys: Vec<String> = dcis_domain::objects::query_keys(&v)
+                .into_iter()
+                .map(|k| push(&mut binds, Bind::Text(k)))
+                .collect();
+            if object_keys.is_empty() {
+                object_keys.push(push(&mut binds, Bind::Text("-".to_owned())));
+            }
+            let objects = object_keys.join(", ");
+            // Words inside Lao names and narratives are found as substrings
+            // (Lao writes no spaces between words).
             conds.push(format!(
                 "(LOWER(lc.reference) LIKE {like} OR ({readable} AND (LOWER(lc.operation_name) LIKE {like} OR LOWER(lc.narrative) LIKE {like} \
-                 OR EXISTS (SELECT 1 FROM seizure_item s3 WHERE s3.case_id = lc.id AND (s3.tablet_logo_key LIKE {key} OR s3.packaging_key LIKE {key})))))"
+                 OR EXISTS (SELECT 1 FROM seizure_item s3 WHERE s3.case_id = lc.id AND (s3.tablet_logo_key LIKE {key} OR s3.packaging_key LIKE {key})) \
+                 OR EXISTS (SELECT 1 FROM case_person cp JOIN person p ON p.id = cp.person_id WHERE cp.case_id = lc.id AND p.search_keys LIKE {name}) \
+                 OR EXISTS (SELECT 1 FROM case_person cp2 JOIN person_document pd ON pd.person_id = cp2.person_id WHERE cp2.case_id = lc.id AND pd.number = {doc}) \
+                 OR EXISTS (SELECT 1 FROM case_object co WHERE co.case_id = lc.id AND co.search_key IN ({objects})))))"
             ));
         }
         let where_sql = conds.join(" AND ");

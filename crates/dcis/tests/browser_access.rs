@@ -213,11 +213,9 @@ async fn restricted_report_request_grant_and_read() {
     assert_eq!(mine.len(), 1, "one request of the analyst: {mine:?}");
     assert_eq!(mine[0][2], REASON, "{mine:?}");
     assert_eq!(mine[0][3], "pending", "{mine:?}");
-    c.find(Locator::Css(&format!(
-        "main table a[href='/intelligence/{id}']"
-    )))
-    .await
-    .unwrap_or_else(|e| panic!("the request links to the report: {e}"));
+    c.find(Locator::Css(&format!("main table a[href='/records/{id}']")))
+        .await
+        .unwrap_or_else(|e| panic!("the request links to the report: {e}"));
     let request = d
         .scalar_text(&format!(
             "SELECT id FROM access_request WHERE record_id = '{id}' \
@@ -248,11 +246,9 @@ async fn restricted_report_request_grant_and_read() {
         card.contains("Analyst Demo (analyst)") && card.contains(REASON),
         "the card names the requester and the reason: {card}"
     );
-    c.find(Locator::Css(&format!(
-        "main .card a[href='/intelligence/{id}']"
-    )))
-    .await
-    .unwrap_or_else(|e| panic!("the card links to the report: {e}"));
+    c.find(Locator::Css(&format!("main .card a[href='/records/{id}']")))
+        .await
+        .unwrap_or_else(|e| panic!("the card links to the report: {e}"));
     fill(&c, &format!("{form} input[name=note]"), NOTE).await;
     fill(&c, &format!("{form} input[name=expires_in_days]"), "7").await;
     let deciding = screenshot(&c, "access-3-decide.png").await;

@@ -312,3 +312,255 @@ async fn forms_create_case_and_items(db: Db) {
     );
 }
 both_backends!(forms_create_case_and_items);
+
+async fn people_in_cases_and_search(db: Db) {
+    let d = Database::demo(db).await;
+    let s = Server::start(&d);
+    let (clerk, csrf) = login(&s, "clerk.bokeo", DEMO_PASSWORD).await;
+    let mut body = case_body("BK-PEOPLE-1");
+    body.as_object_mut().unwrap().remove("items");
+    let c = json_of(
+        api_post(&clerk, &s, &csrf, "/api/v1/cases", &body).await,
+        201,
+    )
+    .await;
+    let id = c["id"].as_str().unwrap().to_owned();
+
+    // A sentence without a conviction is refused, naming the field; nothing is written.
+    let persons_before = d.count("person", "1 = 1").await;
+    let bad = json!({"person": {"name": "ສົມຊາຍ ທົດສອບ"}, "role": "courier", "outcome": "arrested", "sentence_kind": "imprisonment"});
+    let (status, p) = problem(
+        api_post(
+            &clerk,
+            &s,
+            &csrf,
+            &format!("/api/v1/cases/{id}/persons"),
+            &bad,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(error_fields(&p), vec!["sentence_kind"]);
+    assert_eq!(d.count("person", "1 = 1").await, persons_before);
+
+    let good = json!({
+        "person": {"name": "ສົມຊາຍ ທົດສອບ", "latin_name": "Somsay Thótsọp", "aliases": ["Say"], "sex": "male", "age": "34",
+                   "nationality": "la", "documents": [{"kind": "national_id", "number": "ab-12 345", "issuing_country": "LA"}]},
+        "role": "courier", "outcome": "convicted", "sentence_kind": "imprisonment", "sentence_months": "96"
+    });
+    let added = json_of(
+        api_post(
+            &clerk,
+            &s,
+            &csrf,
+            &format!("/api/v1/cases/{id}/persons"),
+            &good,
+        )
+        .await,
+        201,
+    )
+    .await;
+    let pid = added["person"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(added["outcome"], json!("convicted"));
+
+    // The case is found by a word inside the Lao name, by the Latin name
+    // without diacritics and in any case, and by the document number
+    // however it is typed.
+    for q in ["ທົດສອບ", "somsay thotsop", "AB12345", "ab 12-345"] {
+        let found = api_get(&clerk, &s, &format!("/api/v1/cases?q={}", urlencode(q))).await;
+        assert!(
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["id"] == json!(id)),
+            "{q}: {found}"
+        );
+    }
+    // Another agency that may only know the case exists cannot find it by the person's name.
+    let (customs, _) = login(&s, "customs.bokeo", DEMO_PASSWORD).await;
+    let found = api_get(
+        &customs,
+        &s,
+        &format!("/api/v1/cases?q={}", urlencode("Somsay")),
+    )
+    .await;
+    assert!(found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["id"] != json!(id)));
+    let r = customs
+        .get(s.url(&format!("/api/v1/persons/{pid}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(problem(r).await.0, 403 | 404));
+
+    // The person's page lists the case; the link is on both histories.
+    let person = api_get(&clerk, &s, &format!("/api/v1/persons/{pid}")).await;
+    assert_eq!(person["cases"][0]["reference"], json!("BK-PEOPLE-1"));
+    assert_eq!(
+        person["person"]["nationality"],
+        json!("la"),
+        "kept as typed"
+    );
+    let page = clerk
+        .get(s.url(&format!("/persons/{pid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("ສົມຊາຍ ທົດສອບ") && page.contains("BK-PEOPLE-1"));
+    let view = clerk
+        .get(s.url(&format!("/cases/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(view.contains("96"), "the sentence shows on the case page");
+
+    // Changing the outcome, then removing the person from the case.
+    let r = api_put(
+        &clerk,
+        &s,
+        &csrf,
+        &format!("/api/v1/cases/{id}/persons/{pid}"),
+        &json!({"role": "organiser", "outcome": "charged"}),
+    )
+    .await;
+    assert_eq!(json_of(r, 200).await["role"], json!("organiser"));
+    let r = clerk
+        .delete(s.url(&format!("/api/v1/cases/{id}/persons/{pid}")))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        d.count("case_person", &format!("case_id = '{id}'")).await,
+        0
+    );
+    assert_eq!(
+        d.count("person", &format!("id = '{pid}'")).await,
+        1,
+        "the person record stays"
+    );
+    let (code, out, err) = d.cli(&["audit", "verify"], None);
+    assert_eq!(code, 0, "{out}{err}");
+}
+both_backends!(people_in_cases_and_search);
+
+async fn vehicles_phones_accounts_assets(db: Db) {
+    let d = Database::demo(db).await;
+    let s = Server::start(&d);
+    let (clerk, csrf) = login(&s, "clerk.bokeo", DEMO_PASSWORD).await;
+    let mut body = case_body("BK-OBJ-1");
+    body.as_object_mut().unwrap().remove("items");
+    let c = json_of(
+        api_post(&clerk, &s, &csrf, "/api/v1/cases", &body).await,
+        201,
+    )
+    .await;
+    let id = c["id"].as_str().unwrap().to_owned();
+    let url = format!("/api/v1/cases/{id}/objects");
+    for (kind, fields) in [
+        (
+            "vehicle",
+            json!({"plate": "ກຂ 1234", "plate_country": "la", "make_model": "Toyota Hilux"}),
+        ),
+        ("phone", json!({"number": "020 5555 1234"})),
+        (
+            "bank_account",
+            json!({"bank_name": "Demo Bank", "account_number": "0101-2345-678", "country": "LA"}),
+        ),
+        (
+            "asset",
+            json!({"asset_kind": "cash", "value": "150000", "value_currency": "THB"}),
+        ),
+    ] {
+        let r = api_post(
+            &clerk,
+            &s,
+            &csrf,
+            &url,
+            &json!({"kind": kind, "fields": fields}),
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            201,
+            "{kind}: {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+    // A bad phone and a misspelt field are refused by name; nothing written.
+    let before = d.count("case_object", "1 = 1").await;
+    let (_, p) = problem(
+        api_post(
+            &clerk,
+            &s,
+            &csrf,
+            &url,
+            &json!({"kind": "phone", "fields": {"number": "12"}}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(error_fields(&p), vec!["number"]);
+    let (_, p) = problem(
+        api_post(
+            &clerk,
+            &s,
+            &csrf,
+            &url,
+            &json!({"kind": "vehicle", "fields": {"plat": "AB 123"}}),
+        )
+        .await,
+    )
+    .await;
+    assert!(p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["code"] == json!("err-unknown-field")));
+    assert_eq!(d.count("case_object", "1 = 1").await, before);
+    // The phone is stored in E.164; the case is found by the phone as
+    // typed nationally and by the plate however it is spaced.
+    assert_eq!(
+        d.count(
+            "case_object",
+            "kind = 'phone' AND search_key = '+8562055551234'"
+        )
+        .await,
+        1
+    );
+    for q in ["020-5555-1234", "+856 20 5555 1234", "ກຂ1234"] {
+        let found = api_get(&clerk, &s, &format!("/api/v1/cases?q={}", urlencode(q))).await;
+        assert!(
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["id"] == json!(id)),
+            "{q}"
+        );
+    }
+    let listed = api_get(&clerk, &s, &url).await;
+    assert_eq!(listed.as_array().unwrap().len(), 4);
+    let view = clerk
+        .get(s.url(&format!("/cases/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(view.contains("Toyota Hilux") && view.contains("+8562055551234"));
+}
+both_backends!(vehicles_phones_accounts_assets);

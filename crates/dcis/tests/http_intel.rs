@@ -385,3 +385,41 @@ async fn reports_validate_and_sources_stay_hidden(db: Db) {
     );
 }
 both_backends!(reports_validate_and_sources_stay_hidden);
+
+async fn audit_log_follows_the_policy(db: Db) {
+    let d = Database::demo(db).await;
+    let s = Server::start(&d);
+    let (admin, _) = login(&s, "admin", DEMO_PASSWORD).await;
+    let (sup, _) = login(&s, "supervisor", DEMO_PASSWORD).await;
+    let secret = d
+        .scalar_text("SELECT record_id FROM record_access WHERE classification_rank = 3")
+        .await;
+    // The supervisor reads the secret report; the read is audited.
+    api_get(&sup, &s, &format!("/api/v1/intelligence/{secret}")).await;
+    // Administrators run the installation but never see entries about
+    // records: not even that the secret report exists.
+    let log = api_get(&admin, &s, "/api/v1/audit?limit=1000").await;
+    let entries = log.as_array().unwrap();
+    assert!(!entries.is_empty());
+    assert!(
+        entries.iter().all(|e| !matches!(
+            e["entity_type"].as_str(),
+            Some("intelligence_report" | "case" | "person")
+        )),
+        "{log}"
+    );
+    // A supervisor sees who read what of the records they may read.
+    let reads = api_get(&sup, &s, "/api/v1/audit?action=read&limit=1000").await;
+    let reads = reads.as_array().unwrap();
+    assert!(reads.iter().all(|e| e["action"] == json!("read")));
+    assert!(reads
+        .iter()
+        .any(|e| e["entity_id"] == json!(secret) && e["actor_name"] == json!("supervisor")));
+    let page = sup
+        .get(s.url("/admin/audit?action=read"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+}
+both_backends!(audit_log_follows_the_policy);

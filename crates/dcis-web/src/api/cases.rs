@@ -26,6 +26,17 @@ pub fn routes() -> Router<AppState> {
             "/cases/{id}/items/{item}",
             put(update_item).delete(remove_item),
         )
+        .route("/cases/{id}/persons", get(people).post(add_person))
+        .route(
+            "/cases/{id}/persons/{person}",
+            put(update_person).delete(remove_person),
+        )
+        .route("/persons/{id}", get(person))
+        .route("/cases/{id}/objects", get(objects).post(add_object))
+        .route(
+            "/cases/{id}/objects/{object}",
+            axum::routing::delete(remove_object),
+        )
 }
 
 type ApiResult = Result<Response, ApiError>;
@@ -380,5 +391,182 @@ async fn remove_item(
     s.app
         .remove_item(&a.actor, rid(&id)?, item_id(&item)?)
         .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A new person in a case: the person's fields, and their role and
+/// outcome beside them. (Unknown fields cannot be refused here: serde does
+/// not support it with a flattened part.)
+#[derive(Deserialize)]
+struct PersonIn {
+    person: dcis_domain::person::PersonFields,
+    #[serde(flatten)]
+    part: dcis_domain::person::CasePersonFields,
+}
+
+#[derive(Serialize)]
+struct PersonOut {
+    id: String,
+    #[serde(flatten)]
+    fields: dcis_domain::person::PersonFields,
+    age_as_of: String,
+}
+
+#[derive(Serialize)]
+struct CasePersonOut {
+    person: PersonOut,
+    #[serde(flatten)]
+    part: dcis_domain::person::CasePersonFields,
+}
+
+fn person_out(p: &dcis_store::PersonRecord) -> PersonOut {
+    PersonOut {
+        id: p.id.to_string(),
+        fields: p.fields.clone(),
+        age_as_of: p.age_as_of.clone(),
+    }
+}
+
+async fn people(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<String>) -> ApiResult {
+    let id = rid(&id)?;
+    // Reading the people is reading the case: same policy and read audit.
+    s.app
+        .case(&a.actor, id, &format!("/api/v1/cases/{id}/persons"))
+        .await?;
+    let list = s.app.case_people(&a.actor, id).await?;
+    Ok(Json(
+        list.iter()
+            .map(|(p, l)| CasePersonOut {
+                person: person_out(p),
+                part: l.part.clone(),
+            })
+            .collect::<Vec<_>>(),
+    )
+    .into_response())
+}
+
+async fn add_person(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(id): Path<String>,
+    Body(b): Body<PersonIn>,
+) -> ApiResult {
+    let (p, l) = s
+        .app
+        .add_person_to_case(&a.actor, rid(&id)?, &b.person, &b.part)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CasePersonOut {
+            person: person_out(&p),
+            part: l.part,
+        }),
+    )
+        .into_response())
+}
+
+async fn update_person(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path((id, person)): Path<(String, String)>,
+    Body(b): Body<dcis_domain::person::CasePersonFields>,
+) -> ApiResult {
+    let l = s
+        .app
+        .update_case_person(&a.actor, rid(&id)?, rid(&person)?, &b)
+        .await?;
+    Ok(Json(l.part).into_response())
+}
+
+async fn remove_person(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path((id, person)): Path<(String, String)>,
+) -> ApiResult {
+    s.app
+        .remove_case_person(&a.actor, rid(&id)?, rid(&person)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Serialize)]
+struct PersonCaseOut {
+    case: String,
+    reference: String,
+    occurred_on: String,
+    #[serde(flatten)]
+    part: dcis_domain::person::CasePersonFields,
+}
+
+async fn person(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<String>) -> ApiResult {
+    let id = rid(&id)?;
+    let (p, cases) = s
+        .app
+        .person(&a.actor, id, &format!("/api/v1/persons/{id}"))
+        .await?;
+    let cases: Vec<PersonCaseOut> = cases
+        .into_iter()
+        .map(|(c, reference, occurred_on, l)| PersonCaseOut {
+            case: c.to_string(),
+            reference,
+            occurred_on,
+            part: l.part,
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "person": person_out(&p), "cases": cases })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObjectIn {
+    kind: String,
+    fields: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    person: Option<String>,
+}
+
+async fn objects(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = rid(&id)?;
+    s.app
+        .case(&a.actor, id, &format!("/api/v1/cases/{id}/objects"))
+        .await?;
+    Ok(Json(s.app.case_objects(&a.actor, id).await?).into_response())
+}
+
+async fn add_object(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(id): Path<String>,
+    Body(b): Body<ObjectIn>,
+) -> ApiResult {
+    let person = match b.person.as_deref() {
+        Some(p) => Some(p.parse().map_err(|_| {
+            ApiError::from(AppError::from(dcis_domain::FieldError::new(
+                "person",
+                "err-person-not-in-case",
+            )))
+        })?),
+        None => None,
+    };
+    let o = s
+        .app
+        .add_object(&a.actor, rid(&id)?, &b.kind, &b.fields, person)
+        .await?;
+    Ok((StatusCode::CREATED, Json(o)).into_response())
+}
+
+async fn remove_object(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path((id, object)): Path<(String, String)>,
+) -> ApiResult {
+    let object = object
+        .parse()
+        .map_err(|_| ApiError::from(AppError::NotFound))?;
+    s.app.remove_object(&a.actor, rid(&id)?, object).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -38,6 +38,8 @@ struct AuditPage {
     older: Option<i64>,
     head: i64,
     can_verify: bool,
+    /// The action the log is narrowed to, if any.
+    action: String,
     /// (ok, message) after a verification.
     result: Option<(bool, String)>,
 }
@@ -45,6 +47,8 @@ struct AuditPage {
 #[derive(Deserialize)]
 struct LogQuery {
     before: Option<i64>,
+    /// `read`: who read what.
+    action: Option<String>,
 }
 
 const PAGE: i64 = 100;
@@ -53,10 +57,13 @@ async fn page(
     state: &AppState,
     cu: &CurrentUser,
     before: Option<i64>,
+    action: Option<&str>,
 ) -> Result<AuditPage, AppError> {
-    cu.auth.actor.require(Permission::ViewAuditLog)?;
     let ctx = Ctx::for_user(cu, "/admin/audit", "audit");
-    let rows = state.app.store.audit_log(before, PAGE).await?;
+    let rows = state
+        .app
+        .audit_log(&cu.auth.actor, before, action, PAGE)
+        .await?;
     let older = if rows.len() as i64 == PAGE {
         rows.last().map(|e| e.seq)
     } else {
@@ -79,6 +86,7 @@ async fn page(
     Ok(AuditPage {
         can_verify: cu.auth.actor.may(Permission::VerifyAuditChain),
         head: state.app.store.audit_head().await?.seq,
+        action: action.unwrap_or("").to_owned(),
         ctx,
         entries,
         older,
@@ -91,7 +99,17 @@ async fn log(
     cu: CurrentUser,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, PageError> {
-    Ok(html(&page(&state, &cu, q.before).await?))
+    Ok(html(
+        &page(
+            &state,
+            &cu,
+            q.before,
+            q.action
+                .as_deref()
+                .filter(|a| dcis_domain::audit::AuditAction::parse(a).is_some()),
+        )
+        .await?,
+    ))
 }
 
 async fn verify(State(state): State<AppState>, cu: CurrentUser) -> Result<Response, PageError> {
@@ -105,7 +123,7 @@ async fn verify(State(state): State<AppState>, cu: CurrentUser) -> Result<Respon
         .verify_audit_chain(1000)
         .await
         .map_err(AppError::from)?;
-    let mut p = page(&state, &cu, None).await?;
+    let mut p = page(&state, &cu, None, None).await?;
     p.result = Some(match outcome {
         Ok(n) => (true, p.ctx.tr.t1("audit-verify-ok", "count", &n)),
         Err(b) => (false, format!("{}: {b}", p.ctx.tr.t("audit-verify-broken"))),

@@ -21,6 +21,10 @@ use dcis_domain::case::{
 };
 use dcis_domain::ids::SeizureItemId;
 use dcis_domain::money::Currency;
+use dcis_domain::person::{
+    CasePersonFields, DocumentFields, DocumentKind, OutcomeKind, PersonFields, PersonRole,
+    SentenceKind, Sex,
+};
 use dcis_domain::role::{Clearance, Permission};
 use dcis_domain::seizure::{DrugForm, PackagingKind, SeizureItemFields};
 use dcis_domain::substance::Taxonomy;
@@ -39,6 +43,11 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/items", post(add_item))
         .route("/cases/{id}/items/{item}", post(update_item))
         .route("/cases/{id}/items/{item}/delete", post(remove_item))
+        .route("/cases/{id}/persons", post(add_person))
+        .route("/cases/{id}/persons/{person}/remove", post(remove_person))
+        .route("/persons/{id}", get(show_person))
+        .route("/cases/{id}/objects", post(add_object))
+        .route("/cases/{id}/objects/{object}/remove", post(remove_object))
 }
 
 pub struct CaseLine {
@@ -445,6 +454,27 @@ struct ViewPage {
     share_form: FormState,
     targets: Vec<super::admin::OptGroup>,
     history: Vec<HistoryRow>,
+    people: Vec<PersonLine>,
+    person_form: FormState,
+    objects: Vec<(String, String, String)>,
+    object_form: FormState,
+    object_kinds: Vec<Opt>,
+    asset_kinds: Vec<Opt>,
+    roles: Vec<Opt>,
+    outcomes: Vec<Opt>,
+    sexes: Vec<Opt>,
+    doc_kinds: Vec<Opt>,
+    sentence_kinds: Vec<Opt>,
+}
+
+/// A person as the case page lists them.
+pub struct PersonLine {
+    pub id: String,
+    pub name: String,
+    pub latin_name: String,
+    pub details: String,
+    pub role: String,
+    pub outcome: String,
 }
 
 pub struct CaseView {
@@ -552,6 +582,88 @@ pub(super) async fn view_page(
     item_form: FormState,
     done: Option<&str>,
 ) -> Result<Response, PageError> {
+    view_page_with(
+        s,
+        cu,
+        id,
+        share_form,
+        item_form,
+        FormState::default(),
+        FormState::default(),
+        done,
+    )
+    .await
+}
+
+fn person_lines(
+    tr: &Tr,
+    people: &[(dcis_store::PersonRecord, dcis_store::CasePersonRecord)],
+) -> Vec<PersonLine> {
+    people
+        .iter()
+        .map(|(p, l)| {
+            let f = &p.fields;
+            let mut details = Vec::new();
+            if !f.sex.is_empty() && f.sex != "unknown" {
+                details.push(tr.choice("sex", &f.sex));
+            }
+            if !f.age.is_empty() {
+                details.push(tr.t1("person-age", "age", &f.age));
+            }
+            if !f.birth_date.is_empty() {
+                details.push(f.birth_date.clone());
+            }
+            if !f.nationality.is_empty() {
+                details.push(f.nationality.clone());
+            }
+            for d in &f.documents {
+                details.push(format!(
+                    "{} {} ({})",
+                    tr.choice("document", &d.kind),
+                    d.number,
+                    d.issuing_country
+                ));
+            }
+            let mut outcome = if l.part.outcome.is_empty() {
+                String::new()
+            } else {
+                tr.choice("outcome", &l.part.outcome)
+            };
+            if !l.part.sentence_kind.is_empty() {
+                outcome.push_str(&format!(
+                    " · {}",
+                    tr.choice("sentence", &l.part.sentence_kind)
+                ));
+                if !l.part.sentence_months.is_empty() {
+                    outcome.push_str(&format!(
+                        " {}",
+                        tr.t1("person-months", "months", &l.part.sentence_months)
+                    ));
+                }
+            }
+            PersonLine {
+                id: p.id.to_string(),
+                name: f.name.clone(),
+                latin_name: f.latin_name.clone(),
+                details: details.join(" · "),
+                role: tr.choice("person-role", &l.part.role),
+                outcome,
+            }
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn view_page_with(
+    s: &AppState,
+    cu: &CurrentUser,
+    id: RecordId,
+    share_form: FormState,
+    item_form: FormState,
+    person_form: FormState,
+    object_form: FormState,
+    done: Option<&str>,
+) -> Result<Response, PageError> {
     let a = &cu.auth.actor;
     let path = format!("/cases/{id}");
     let (c, items) = match s.app.case(a, id, &path).await {
@@ -617,7 +729,36 @@ pub(super) async fn view_page(
         tlp_class: tlp_class(c.access.tlp),
         classification: tr.choice("clearance", c.access.classification.as_str()),
     };
+    let people = s.app.case_people(a, id).await?;
+    let objects = s
+        .app
+        .case_objects(a, id)
+        .await?
+        .into_iter()
+        .map(|o| {
+            (
+                o.id.to_string(),
+                tr.choice("object", o.kind.as_str()),
+                o.label,
+            )
+        })
+        .collect();
     let page = ViewPage {
+        objects,
+        object_form,
+        object_kinds: opts(&tr, "object", dcis_domain::objects::ObjectKind::ALL, |x| {
+            x.as_str()
+        }),
+        asset_kinds: opts(&tr, "asset", dcis_domain::contact::AssetKind::ALL, |x| {
+            x.as_str()
+        }),
+        people: person_lines(&tr, &people),
+        person_form,
+        roles: opts(&tr, "person-role", PersonRole::ALL, |x| x.as_str()),
+        outcomes: opts(&tr, "outcome", OutcomeKind::ALL, |x| x.as_str()),
+        sexes: opts(&tr, "sex", Sex::ALL, |x| x.as_str()),
+        doc_kinds: opts(&tr, "document", DocumentKind::ALL, |x| x.as_str()),
+        sentence_kinds: opts(&tr, "sentence", SentenceKind::ALL, |x| x.as_str()),
         id: id.to_string(),
         c: view,
         items: item_lines(&tr, &items),
@@ -851,4 +992,251 @@ async fn remove_item(
     let item: SeizureItemId = item.parse().map_err(|_| PageError::not_found())?;
     s.app.remove_item(&cu.auth.actor, id, item).await?;
     Ok(Redirect::to(&format!("/cases/{id}?done=flash-item-removed#items")).into_response())
+}
+
+const PERSON_FIELDS: &[&str] = &[
+    "name",
+    "latin_name",
+    "alias",
+    "sex",
+    "birth_date",
+    "age",
+    "nationality",
+    "document_kind",
+    "document_number",
+    "issuing_country",
+    "role",
+    "outcome",
+    "sentence_kind",
+    "sentence_months",
+    "fine",
+    "fine_currency",
+];
+
+/// The person form: one alias, one document (the API takes lists).
+pub fn person_fields(f: &HashMap<String, String>) -> (PersonFields, CasePersonFields) {
+    let g = |k: &str| super::field(f, k);
+    let person = PersonFields {
+        name: g("name"),
+        latin_name: g("latin_name"),
+        aliases: vec![g("alias")],
+        sex: g("sex"),
+        birth_date: g("birth_date"),
+        age: g("age"),
+        nationality: g("nationality"),
+        documents: vec![DocumentFields {
+            kind: g("document_kind"),
+            number: g("document_number"),
+            issuing_country: g("issuing_country"),
+        }],
+        addresses: Vec::new(),
+    };
+    let part = CasePersonFields {
+        role: g("role"),
+        outcome: g("outcome"),
+        sentence_kind: g("sentence_kind"),
+        sentence_months: g("sentence_months"),
+        fine: g("fine"),
+        fine_currency: g("fine_currency"),
+    };
+    (person, part)
+}
+
+async fn add_person(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let (person, part) = person_fields(&f);
+    match s
+        .app
+        .add_person_to_case(&cu.auth.actor, id, &person, &part)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/cases/{id}?done=flash-person-added#people")).into_response(),
+        ),
+        Err(AppError::Validation(x)) => {
+            let mut form = FormState::with_values(f);
+            // Document errors carry the document's field names.
+            form.add_errors(&cu.viewer.tr, &x, PERSON_FIELDS);
+            let mut r = view_page_with(
+                &s,
+                &cu,
+                id,
+                FormState::default(),
+                FormState::default(),
+                form,
+                FormState::default(),
+                None,
+            )
+            .await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn remove_person(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path((id, person)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let person = parse_id(&person)?;
+    s.app.remove_case_person(&cu.auth.actor, id, person).await?;
+    Ok(Redirect::to(&format!("/cases/{id}?done=flash-person-removed#people")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    ctx: Ctx,
+    name: String,
+    latin_name: String,
+    aliases: String,
+    details: Vec<(String, String)>,
+    cases: Vec<(String, String, String, String)>,
+    history: Vec<HistoryRow>,
+}
+
+async fn show_person(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let (p, cases) = s
+        .app
+        .person(&cu.auth.actor, id, &format!("/persons/{id}"))
+        .await?;
+    let ctx = Ctx::for_user(&cu, &format!("/persons/{id}"), "cases");
+    let tr = ctx.tr.clone();
+    let f = &p.fields;
+    let mut details = vec![(
+        tr.t("field-sex"),
+        if f.sex.is_empty() {
+            String::new()
+        } else {
+            tr.choice("sex", &f.sex)
+        },
+    )];
+    if !f.birth_date.is_empty() {
+        details.push((tr.t("field-birth-date"), f.birth_date.clone()));
+    }
+    if !f.age.is_empty() {
+        details.push((tr.t("field-age"), format!("{} ({})", f.age, p.age_as_of)));
+    }
+    if !f.nationality.is_empty() {
+        details.push((tr.t("field-nationality"), f.nationality.clone()));
+    }
+    for d in &f.documents {
+        details.push((
+            tr.choice("document", &d.kind),
+            format!("{} ({})", d.number, d.issuing_country),
+        ));
+    }
+    for a in &f.addresses {
+        details.push((
+            tr.t("field-address"),
+            [
+                a.text.as_str(),
+                a.district.as_str(),
+                a.province.as_str(),
+                a.country.as_str(),
+            ]
+            .iter()
+            .filter(|x| !x.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", "),
+        ));
+    }
+    let cases = cases
+        .into_iter()
+        .map(|(cid, reference, date, link)| {
+            (
+                cid.to_string(),
+                reference,
+                date,
+                tr.choice("person-role", &link.part.role),
+            )
+        })
+        .collect();
+    let page = PersonPage {
+        name: f.name.clone(),
+        latin_name: f.latin_name.clone(),
+        aliases: f.aliases.join(", "),
+        details,
+        cases,
+        history: history_rows(
+            &tr,
+            &s.app
+                .history(&cu.auth.actor, "person", &id.to_string())
+                .await?,
+        ),
+        ctx,
+    };
+    Ok(html(&page))
+}
+
+async fn add_object(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let kind = super::field(&f, "kind");
+    let allowed = dcis_domain::objects::ObjectKind::parse(&kind)
+        .map(dcis_domain::objects::fields_of)
+        .unwrap_or(&[]);
+    // The form shows every kind's fields; only the chosen kind's are sent on.
+    let fields: std::collections::BTreeMap<String, String> = f
+        .iter()
+        .filter(|(k, v)| allowed.contains(&k.as_str()) && !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    match s
+        .app
+        .add_object(&cu.auth.actor, id, &kind, &fields, None)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/cases/{id}?done=flash-object-added#objects")).into_response(),
+        ),
+        Err(AppError::Validation(x)) => {
+            let mut form = FormState::with_values(f);
+            // Every error is listed above the object form, naming its field.
+            form.add_errors(&cu.viewer.tr, &x, &[]);
+            let mut r = view_page_with(
+                &s,
+                &cu,
+                id,
+                FormState::default(),
+                FormState::default(),
+                FormState::default(),
+                form,
+                None,
+            )
+            .await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn remove_object(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path((id, object)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let object = object.parse().map_err(|_| PageError::not_found())?;
+    s.app.remove_object(&cu.auth.actor, id, object).await?;
+    Ok(Redirect::to(&format!("/cases/{id}?done=flash-object-removed#objects")).into_response())
 }

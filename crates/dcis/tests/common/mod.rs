@@ -603,3 +603,15 @@ pub async fn query_i64(url: &str, sql: &str) -> i64 {
 /// Chromedriver, headless Chromium sessions and page gestures for the
 /// browser tests.
 pub mod browser;
+
+/// Percent-encodes a query-string value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
