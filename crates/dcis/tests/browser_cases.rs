@@ -41,7 +41,15 @@ async fn search(c: &Client, s: &Server, q: &str) -> String {
     .await;
     input.send_keys(q).await.unwrap();
     input.send_keys("\u{E007}").await.unwrap(); // Enter
-    wait_for(c, s, "main h1", "the search results").await;
+                                                // The filter form exists only on the case list: its presence means the
+                                                // results page has replaced the home page.
+    wait_for(
+        c,
+        s,
+        "main form.filters[action='/cases']",
+        "the search results",
+    )
+    .await;
     body_text(c).await
 }
 
