@@ -255,7 +255,9 @@ impl Store {
         }
         if let Some(v) = nb(&q.substance) {
             let p = push(&mut binds, Bind::Text(v.to_ascii_uppercase()));
-            conds.push(format!("({readable} AND EXISTS (SELECT 1 FROM seizure_item s2 WHERE s2.case_id = lc.id AND s2.substance = {p}))"));
+            // IN over the substance index, rather than a correlated EXISTS
+            // per case: the planner starts from the few matching items.
+            conds.push(format!("({readable} AND lc.id IN (SELECT s2.case_id FROM seizure_item s2 WHERE s2.substance = {p}))"));
         }
         if let Some(v) = nb(&q.text) {
             let like = push(&mut binds, Bind::Text(format!("%{}%", v.to_lowercase())));
