@@ -74,18 +74,27 @@ pub(crate) enum Shares {
     /// `ra.record_id IN (SELECT record_id FROM record_share WHERE …)`: not
     /// correlated, so each engine collects the actor's shared record ids
     /// once per statement (SQLite: an ephemeral index; PostgreSQL: a hashed
-    /// subplan) and each row costs one probe. For queries over many rows:
-    /// lists, counts, search.
+    /// subplan) and each row tested costs one probe. For queries that test
+    /// many rows: counts, the search over titles. (The correlated form
+    /// costs SQLite an index search in `record_share` per row, and makes
+    /// PostgreSQL cost the whole query as if it ran the subquery per row,
+    /// which leads it to slow plans.)
+    ///
+    /// A PostgreSQL caveat: the set is hashed only if it fits in `work_mem`
+    /// (× `hash_mem_multiplier`; about 130,000 shared records with the
+    /// defaults); beyond that PostgreSQL scans the set for each row tested.
+    /// Raise `work_mem` before a single actor can see that many shares.
     Set,
     /// `EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = ra.record_id …)`:
     /// one index probe per row tested, nothing collected up front. For
-    /// queries about one or a few rows: a single record, the columns of a
-    /// page already chosen.
+    /// queries that test a few rows: a single record, a page (which walks
+    /// the date index and stops after a few dozen rows), the columns of the
+    /// rows of a page. Collecting the set would cost more than the page.
     PerRow,
 }
 
 /// The policy's read filter as an SQL condition on the `record_access`
-/// row aliased `ra`, for a query over many rows (see [`Shares::Set`]).
+/// row aliased `ra`, for a query that tests many rows (see [`Shares`]).
 /// Placeholders continue from `binds`. The rules are those of
 /// `dcis_policy::records::decide`; the authorisation matrix test checks
 /// that the two agree on every combination.
@@ -93,8 +102,8 @@ pub(crate) fn filter_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> Str
     render_filter(f, ra, Shares::Set, binds)
 }
 
-/// [`filter_sql`] for a query about one record (or a handful), see
-/// [`Shares::PerRow`].
+/// [`filter_sql`] for a query that tests a few rows (one record, a page),
+/// see [`Shares::PerRow`].
 pub(crate) fn filter_one_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
     render_filter(f, ra, Shares::PerRow, binds)
 }
@@ -105,10 +114,27 @@ pub(crate) fn readable_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> S
     render_filter(&f.readable_part(), ra, Shares::Set, binds)
 }
 
-/// [`readable_sql`] for the columns of rows already chosen (a page of a
-/// list: what to show of each).
+/// [`readable_sql`] for a query that tests a few rows: the columns of rows
+/// already chosen (a page of a list: what to show of each).
 pub(crate) fn readable_one_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
     render_filter(&f.readable_part(), ra, Shares::PerRow, binds)
+}
+
+/// `ra.classification_rank <= n` for the highest classification the filter
+/// lets through: implied by the filter, and useful to the engine alone (an
+/// index on record_id and the access facts answers it). Only for a query
+/// whose join order is fixed: as a lone range term it can make SQLite
+/// prefer reading every access row and sorting to walking a date index.
+pub(crate) fn rank_bound_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
+    let top = if f.include_listed {
+        f.max_classification.max(LISTED_UP_TO)
+    } else {
+        f.max_classification
+    };
+    format!(
+        "{ra}.classification_rank <= {}",
+        push(binds, Bind::Int(rank(top)))
+    )
 }
 
 /// The filter, cheapest tests first: SQL engines evaluate `OR` from the left
@@ -116,11 +142,11 @@ pub(crate) fn readable_one_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) 
 /// rows before any share is looked up.
 ///
 /// Shares to the actor's organisation count only where the actor's scope
-/// covers the record, a condition on the record; they are tested apart from
-/// the other shares so that every share test depends on `record_share`
-/// alone (`EXISTS (… AND (a OR (b AND scope)))` is the same as
-/// `EXISTS (… AND a) OR (scope AND EXISTS (… AND b))`). For a national
-/// scope, which covers every record, they join the others.
+/// covers the record, a condition on the record. In the set form they are
+/// tested apart from the other shares, so that each collected set depends
+/// on `record_share` alone (`EXISTS (… AND (a OR (b AND scope)))` is the
+/// same as `EXISTS (… AND a) OR (scope AND EXISTS (… AND b))`); for a
+/// national scope, which covers every record, they join the others.
 fn render_filter(f: &ReadFilter, ra: &str, shares: Shares, binds: &mut Vec<Bind>) -> String {
     if !f.reader {
         return "1 = 0".to_owned();
@@ -171,38 +197,40 @@ fn render_filter(f: &ReadFilter, ra: &str, shares: Shares, binds: &mut Vec<Bind>
     }
     let to_org = format!("(s.target_kind = 'organisation' AND s.target_id = {org_p})");
     let live = format!("s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > {now_p})");
-    let shared = |targets: &str| {
-        match shares {
-        Shares::Set => format!(
-            "{ra}.record_id IN (SELECT s.record_id FROM record_share s WHERE {live} AND ({targets}))"
-        ),
-        Shares::PerRow => format!(
-            "EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND {live} AND ({targets}))"
-        ),
-    }
+    // One SELECT per target (joined by UNION ALL) rather than one SELECT
+    // with an OR of targets: each part reads the record ids from the
+    // (target, …, record_id) index alone, where an OR makes PostgreSQL
+    // combine bitmaps and then read the table.
+    let set = |targets: &[String]| {
+        let parts: Vec<String> = targets
+            .iter()
+            .map(|t| format!("SELECT s.record_id FROM record_share s WHERE {t} AND {live}"))
+            .collect();
+        format!("{ra}.record_id IN ({})", parts.join(" UNION ALL "))
     };
-    if f.provinces.is_none() {
-        targets.push(to_org);
-        who.push(shared(&targets.join(" OR ")));
-    } else {
-        who.push(shared(&targets.join(" OR ")));
-        who.push(format!("({scope} AND {})", shared(&to_org)));
+    match (shares, f.provinces.is_some()) {
+        (Shares::Set, true) => {
+            who.push(set(&targets));
+            who.push(format!("({scope} AND {})", set(&[to_org])));
+        }
+        (Shares::Set, false) => {
+            targets.push(to_org);
+            who.push(set(&targets));
+        }
+        (Shares::PerRow, _) => {
+            targets.push(format!("({to_org} AND {scope})"));
+            let all = targets.join(" OR ");
+            who.push(format!(
+                "EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND {live} AND ({all}))"
+            ));
+        }
     }
     let readable = format!(
         "({ra}.classification_rank <= {rank_p} AND ({}))",
         who.join(" OR ")
     );
     match listed {
-        // The bound on the classification comes first on its own: an
-        // engine can use it with an index on record_id and the access
-        // facts, and it rejects above-clearance rows before any other test.
-        Some(listed) => {
-            let top_p = push(
-                binds,
-                Bind::Int(rank(f.max_classification.max(LISTED_UP_TO))),
-            );
-            format!("({ra}.classification_rank <= {top_p} AND ({listed} OR {readable}))")
-        }
+        Some(listed) => format!("({listed} OR {readable})"),
         None => readable,
     }
 }

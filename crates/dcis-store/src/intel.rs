@@ -2,8 +2,8 @@
 //! policy's filter; there is no unfiltered getter.
 
 use crate::access::{
-    bind_all, filter_one_sql, filter_sql, push, readable_one_sql, readable_sql, record_access,
-    Bind, Shares, ACCESS_COLUMNS,
+    bind_all, filter_one_sql, filter_sql, push, rank_bound_sql, readable_one_sql, readable_sql,
+    record_access, Bind, Shares, ACCESS_COLUMNS,
 };
 use crate::error::StoreError;
 use crate::open::Store;
@@ -22,6 +22,12 @@ use sqlx::any::AnyRow;
 const REPORT_COLUMNS: &str =
     "r.id, r.reference, r.title, r.body, r.reported_on, r.source_code, r.source_evaluation, \
                               r.information_assessment, r.handling_code, r.handling_conditions";
+
+/// [`ACCESS_COLUMNS`] of the page chosen by the inner query of
+/// [`Store::intel_report_page`].
+const PAGE_ACCESS_COLUMNS: &str =
+    "p.record_id, p.record_kind, p.owner_organisation_id, p.owner_unit_id, \
+     p.province_code, p.classification_rank, p.tlp";
 
 fn date(s: &str) -> Result<time::Date, String> {
     let f = time::macros::format_description!("[year]-[month]-[day]");
@@ -117,6 +123,12 @@ impl Store {
     }
 
     /// One page of [`Store::intel_reports`], newest first.
+    ///
+    /// The inner query chooses the page; the outer one decides, for those
+    /// rows only, what of each the actor may see. Written in one query,
+    /// PostgreSQL would plan the "readable" test of the shown columns for
+    /// every row the join might produce and build a hash of the actor's
+    /// shares for each of them, where the page needs a few index probes.
     pub async fn intel_report_page(
         &self,
         f: &ReadFilter,
@@ -126,15 +138,18 @@ impl Store {
     ) -> Result<Vec<ReportSummary>, StoreError> {
         let mut binds = Vec::new();
         let from = report_list_from(f, text_q, Shares::PerRow, &mut binds);
-        let readable = readable_one_sql(f, "ra", &mut binds);
         let lim = push(&mut binds, Bind::Int(limit));
         let off = push(&mut binds, Bind::Int(offset));
+        let readable = readable_one_sql(f, "p", &mut binds);
         let sql = format!(
-            "SELECT {ACCESS_COLUMNS}, r.reference, r.reported_on, \
-             CASE WHEN {readable} THEN r.title ELSE NULL END AS title, \
-             CASE WHEN {readable} THEN r.source_evaluation || '/' || r.information_assessment || '/' || r.handling_code ELSE NULL END AS grade, \
+            "SELECT {PAGE_ACCESS_COLUMNS}, p.reference, p.reported_on, \
+             CASE WHEN {readable} THEN p.title ELSE NULL END AS title, \
+             CASE WHEN {readable} THEN p.source_evaluation || '/' || p.information_assessment || '/' || p.handling_code ELSE NULL END AS grade, \
              CASE WHEN {readable} THEN 1 ELSE 0 END AS readable \
-             {from} ORDER BY r.reported_on DESC, r.reference DESC LIMIT {lim} OFFSET {off}"
+             FROM (SELECT {ACCESS_COLUMNS}, r.reference, r.reported_on, r.title, r.source_evaluation, \
+             r.information_assessment, r.handling_code \
+             {from} ORDER BY r.reported_on DESC, r.reference DESC LIMIT {lim} OFFSET {off}) p \
+             ORDER BY p.reported_on DESC, p.reference DESC"
         );
         let rows = bind_all(sqlx::query(&sql), &binds)
             .fetch_all(&self.pool)
@@ -214,7 +229,9 @@ impl Store {
 /// second), so the engine can drop most reports before it looks at their
 /// access facts; `CROSS JOIN` makes SQLite read the reports first and look
 /// up the access facts of the matches only (SQLite keeps the written order
-/// of a `CROSS JOIN`; PostgreSQL plans it as the inner join it is).
+/// of a `CROSS JOIN`; PostgreSQL plans it as the inner join it is), with
+/// the bound on the classification so that SQLite looks them up in the
+/// index that holds them (`record_access_filter`) rather than in the table.
 fn report_list_from(
     f: &ReadFilter,
     text_q: Option<&str>,
@@ -235,9 +252,10 @@ fn report_list_from(
         Shares::Set => readable_sql(f, "ra", binds),
         Shares::PerRow => readable_one_sql(f, "ra", binds),
     };
+    let bound = rank_bound_sql(f, "ra", binds);
     format!(
         "FROM intelligence_report r CROSS JOIN record_access ra WHERE ra.record_id = r.id \
-         AND (LOWER(r.reference) LIKE {p} OR LOWER(r.title) LIKE {p}) AND {filter} \
+         AND (LOWER(r.reference) LIKE {p} OR LOWER(r.title) LIKE {p}) AND {bound} AND {filter} \
          AND (LOWER(r.reference) LIKE {p} OR (LOWER(r.title) LIKE {p} AND {readable}))"
     )
 }
