@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::App;
 use dcis_domain::access::{RecordAccess, RecordId, RecordKind, Tlp};
 use dcis_domain::case::{CaseFields, CaseRef, CaseStatus, ParsedCase};
-use dcis_domain::ids::SeizureItemId;
+use dcis_domain::ids::{OrganisationId, SeizureItemId};
 use dcis_domain::quantity::MassBasis;
 use dcis_domain::role::{Clearance, Permission};
 use dcis_domain::seizure::{SeizureItem, SeizureItemFields};
@@ -21,6 +21,21 @@ pub const LOCAL_OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
 
 /// The most items one case may hold (a guard against runaway input).
 pub const MAX_ITEMS: usize = 500;
+
+/// The marking of a new case when none is chosen (the form's default and
+/// the import's): restricted, TLP:AMBER.
+pub const DEFAULT_CLASSIFICATION: &str = "restricted";
+pub const DEFAULT_TLP: &str = "TLP:AMBER";
+
+/// A case checked by every rule, with a new id, ready to insert.
+#[derive(Debug, Clone)]
+pub(crate) struct PreparedCase {
+    pub id: RecordId,
+    pub parsed: ParsedCase,
+    pub classification: Clearance,
+    pub tlp: Tlp,
+    pub items: Vec<ItemRecord>,
+}
 
 /// A case as typed: its fields and its access marking.
 #[derive(Debug, Clone, Default)]
@@ -197,6 +212,65 @@ impl App {
         Ok(out)
     }
 
+    /// Checks a case and its items by every rule (the domain's, the
+    /// actor's scope and clearance, the stored geography), collecting the
+    /// errors of the case and of every item at once.
+    pub(crate) async fn prepare_case(
+        &self,
+        actor: &Actor,
+        form: &CaseForm,
+        items: &[SeizureItemFields],
+    ) -> Result<PreparedCase, AppError> {
+        let id = RecordId::from_uuid(self.new_uuid());
+        let app = self.clone();
+        let case = self.parse_case(actor, form);
+        let items = Self::parse_items(id, items, move || SeizureItemId::from_uuid(app.new_uuid()));
+        match (case, items) {
+            (Ok((parsed, classification, tlp)), Ok(items)) => {
+                self.check_place(&parsed).await?;
+                Ok(PreparedCase {
+                    id,
+                    parsed,
+                    classification,
+                    tlp,
+                    items,
+                })
+            }
+            (Err(AppError::Validation(mut a)), Err(AppError::Validation(b))) => {
+                a.0.extend(b.0);
+                Err(a.into())
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
+    /// The stored form of a prepared case, owned by the actor's unit.
+    pub(crate) fn case_record(
+        &self,
+        actor: &Actor,
+        org: OrganisationId,
+        p: &PreparedCase,
+        reference: &CaseRef,
+    ) -> CaseRecord {
+        let now = self.now();
+        CaseRecord {
+            id: p.id,
+            agency: org,
+            fields: CaseFields::canonical(reference, &p.parsed.details),
+            access: RecordAccess {
+                record: p.id,
+                kind: RecordKind::Case,
+                owner_organisation: org,
+                owner_unit: actor.unit,
+                province: Some(p.parsed.details.place.province()),
+                classification: p.classification,
+                tlp: p.tlp,
+            },
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// Records a case (and its items, all or nothing) for the actor's own
     /// agency and unit. Without a reference, the next one of the agency
     /// and year is given (`CNP-2026-000042`).
@@ -207,20 +281,15 @@ impl App {
         items: &[SeizureItemFields],
     ) -> Result<(CaseRecord, Vec<ItemRecord>), AppError> {
         actor.require(Permission::CreateRecords)?;
-        let (parsed, classification, tlp) = self.parse_case(actor, form)?;
-        self.check_place(&parsed).await?;
-        let id = RecordId::from_uuid(self.new_uuid());
-        let app = self.clone();
-        let items = Self::parse_items(id, items, move || SeizureItemId::from_uuid(app.new_uuid()))?;
+        let prepared = self.prepare_case(actor, form, items).await?;
         let org = self
             .store
             .organisation(actor.organisation)
             .await?
             .ok_or(AppError::NotFound)?;
-        let year = parsed.details.occurred.date().year();
-        let now = self.now();
+        let year = prepared.parsed.details.occurred.date().year();
         for attempt in 0..5 {
-            let reference = match &parsed.reference {
+            let reference = match &prepared.parsed.reference {
                 Some(r) => r.clone(),
                 None => {
                     let prefix = format!("{}-{year}-", org.code.as_str());
@@ -228,32 +297,19 @@ impl App {
                     CaseRef::generated(&org.code, year, u32::try_from(n).unwrap_or(u32::MAX))?
                 }
             };
-            let record = CaseRecord {
-                id,
-                agency: org.id,
-                fields: CaseFields::canonical(&reference, &parsed.details),
-                access: RecordAccess {
-                    record: id,
-                    kind: RecordKind::Case,
-                    owner_organisation: org.id,
-                    owner_unit: actor.unit,
-                    province: Some(parsed.details.place.province()),
-                    classification,
-                    tlp,
-                },
-                created_at: now,
-                updated_at: now,
-            };
+            let record = self.case_record(actor, org.id, &prepared, &reference);
             let mut w = self.write_as(actor).await?;
             match w.insert_case(&record).await {
                 Ok(()) => {
-                    for i in &items {
+                    for i in &prepared.items {
                         w.insert_item(i).await?;
                     }
                     w.commit().await?;
-                    return Ok((record, items));
+                    return Ok((record, prepared.items));
                 }
-                Err(StoreError::Duplicate { .. }) if parsed.reference.is_none() => continue,
+                Err(StoreError::Duplicate { .. }) if prepared.parsed.reference.is_none() => {
+                    continue
+                }
                 Err(StoreError::Duplicate { .. }) => {
                     return Err(AppError::Conflict {
                         field: "reference",

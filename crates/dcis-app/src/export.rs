@@ -41,73 +41,13 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 /// The most rows (seized items, or cases without items) one export holds.
 pub const MAX_ROWS: u64 = 200_000;
 
-/// The case columns, in their storage and wire names. `case_id` is the
-/// case's `id`; `agency` is the owning organisation's id and `agency_code`
-/// its code (for people; an import reads `agency`); `owner_unit` the
-/// owning unit's id. Times are RFC 3339 in UTC.
-pub const CASE_COLUMNS: &[&str] = &[
-    "case_id",
-    "reference",
-    "occurred_on",
-    "occurred_time",
-    "province",
-    "district",
-    "village",
-    "border_crossing",
-    "latitude",
-    "longitude",
-    "operation_name",
-    "detection_method",
-    "transport_mode",
-    "concealment_method",
-    "origin_country",
-    "origin_province",
-    "destination_country",
-    "destination_province",
-    "status",
-    "narrative",
-    "classification",
-    "tlp",
-    "agency",
-    "agency_code",
-    "owner_unit",
-    "created_at",
-    "updated_at",
-];
-
-/// The item columns as entered (`item_id` is the item's `id`).
-pub const ITEM_COLUMNS: &[&str] = &[
-    "item_id",
-    "position",
-    "substance",
-    "form",
-    "quantity",
-    "unit",
-    "tablet_count",
-    "unit_weight_mg",
-    "purity",
-    "lab_reference",
-    "tablet_logo",
-    "packaging_kind",
-    "packaging_brand",
-    "price",
-    "price_currency",
-    "price_per",
-];
-
-/// The normalised measures, as in the API: numbers in XLSX, exact
-/// decimals in CSV. Derived from the columns above; an import ignores them.
-pub const MEASURE_COLUMNS: &[&str] = &[
-    "grams",
-    "grams_derived_from_count",
-    "millilitres",
-    "count",
-    "hectares",
-];
+// The columns are the import's too: one list, in dcis-import.
+pub use dcis_import::columns::{CASE_COLUMNS, ITEM_COLUMNS, MEASURE_COLUMNS};
+pub use dcis_import::table::csv_text;
 
 /// Every column, in order: the header row.
 pub fn columns() -> Vec<&'static str> {
-    [CASE_COLUMNS, ITEM_COLUMNS, MEASURE_COLUMNS].concat()
+    dcis_import::columns::export_columns()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,19 +140,6 @@ impl Cell {
             Self::Number { exact, .. } => Cow::Borrowed(exact),
             Self::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
         }
-    }
-}
-
-/// A text value for CSV. A spreadsheet program opening the file would run
-/// a cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return as
-/// a formula; such a value (and one already beginning with `'`, so that the
-/// rule can be undone) gets a leading `'`. An import removes one leading
-/// `'` from every text value. XLSX needs no such guard: its cells are typed
-/// strings.
-pub fn csv_text(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
     }
 }
 

@@ -377,6 +377,31 @@ impl Store {
         .await?;
         int(&row, "n")
     }
+
+    /// Which of these references the agency already uses (an import's
+    /// check that makes re-importing a file create nothing twice).
+    pub async fn existing_case_references(
+        &self,
+        agency: OrganisationId,
+        references: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut found = std::collections::HashSet::new();
+        for chunk in references.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT reference FROM law_case WHERE agency_id = $1 AND reference IN ({})",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(agency.to_string());
+            for r in chunk {
+                q = q.bind(r.clone());
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                found.insert(text(&row, "reference")?);
+            }
+        }
+        Ok(found)
+    }
 }
 
 impl Write {

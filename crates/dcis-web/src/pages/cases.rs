@@ -392,9 +392,12 @@ async fn new_form(State(s): State<AppState>, cu: CurrentUser) -> Result<Response
         "occurred_on".into(),
         s.app.local_now().date().format(f).unwrap_or_default(),
     );
+    form.values.insert(
+        "classification".into(),
+        dcis_app::cases::DEFAULT_CLASSIFICATION.into(),
+    );
     form.values
-        .insert("classification".into(), "restricted".into());
-    form.values.insert("tlp".into(), "TLP:AMBER".into());
+        .insert("tlp".into(), dcis_app::cases::DEFAULT_TLP.into());
     form.values.insert("status".into(), "open".into());
     if let dcis_domain::role::GeoScope::Provinces(set) = &cu.auth.actor.scope {
         if let Some(p) = set.iter().next() {

@@ -1,0 +1,482 @@
+//! Import of cases and their seized items from the spreadsheets agencies
+//! keep (`docs/import.md`). Reading, mapping and grouping are in
+//! `dcis_import`; here the rules that need the user and the database, and
+//! the writing.
+//!
+//! The rules:
+//!
+//! - **Who**: an actor who may create records; the cases are the actor's
+//!   agency's and unit's, as if typed in the form, and pass the same checks
+//!   ([`App::prepare_case`]). A row naming another agency (`agency_code`)
+//!   is an error.
+//! - **Every bad row is reported**: file problems (formulas, merged cells,
+//!   ragged rows), disagreeing repeats, and every field error of the case
+//!   and its items, each with its row and column. A case with any bad row
+//!   is not imported at all: never half a case.
+//! - **Idempotent** on the agency's reference: a case whose reference the
+//!   agency already has is skipped and listed as existing, so importing
+//!   the same file twice creates nothing the second time.
+//! - **Modes**: "all or nothing" writes every case in one transaction, and
+//!   nothing if any row is bad; "good rows" writes the good cases in
+//!   batches of [`BATCH`] (each case whole in one transaction) and reports
+//!   the bad rows, so that an import stopped half-way (even by SIGKILL)
+//!   leaves whole cases only, and rerunning it completes it.
+//! - **Dry run**: everything but the writing.
+//! - **Audit**: each case and item is audited as when typed; the import
+//!   itself is one `event` entry (`import`, a new id) with the file's name
+//!   and SHA-256, the mode and the counts.
+
+use crate::cases::{CaseForm, DEFAULT_CLASSIFICATION, DEFAULT_TLP};
+use crate::error::AppError;
+use crate::App;
+use dcis_domain::case::CaseRef;
+use dcis_domain::role::Permission;
+use dcis_domain::FieldError;
+use dcis_import::cases::{group, CaseRows};
+use dcis_import::mapping::Mapping;
+use dcis_import::table::Table;
+use dcis_import::RowError;
+use dcis_policy::Actor;
+use dcis_store::StoreError;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Cases written per transaction in "good rows" mode.
+pub const BATCH: usize = 100;
+
+/// What to do with a file that has bad rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    /// Nothing is written if any row is bad.
+    AllOrNothing,
+    /// The good cases are written; the bad rows are given back.
+    GoodRows,
+}
+
+impl ImportMode {
+    pub fn parse(s: &str) -> Result<Self, FieldError> {
+        match s.trim().replace('-', "_").as_str() {
+            "all_or_nothing" | "" => Ok(Self::AllOrNothing),
+            "good_rows" => Ok(Self::GoodRows),
+            other => Err(FieldError::new("mode", "err-choice").with("value", other)),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AllOrNothing => "all_or_nothing",
+            Self::GoodRows => "good_rows",
+        }
+    }
+}
+
+/// How far an import is: cases checked and cases written, out of the
+/// file's cases. Shared with whoever shows progress (a page, a progress
+/// bar).
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub cases: AtomicUsize,
+    pub checked: AtomicUsize,
+    pub written: AtomicUsize,
+}
+
+impl Progress {
+    pub fn snapshot(&self) -> (usize, usize, usize) {
+        (
+            self.cases.load(Ordering::Relaxed),
+            self.checked.load(Ordering::Relaxed),
+            self.written.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// What an import is asked to do.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    pub table: &'a Table,
+    pub mapping: &'a Mapping,
+    pub mode: ImportMode,
+    pub dry_run: bool,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// The id of the import's audit entry (none for a dry run or an import
+    /// that wrote nothing).
+    pub id: Option<uuid::Uuid>,
+    pub dry_run: bool,
+    pub mode: ImportMode,
+    /// Data rows read (blank rows not counted).
+    pub rows: usize,
+    /// Cases in the file.
+    pub cases: usize,
+    /// Cases and items created (a dry run: that would be created).
+    pub created_cases: usize,
+    pub created_items: usize,
+    /// References the agency already has: skipped.
+    pub existing: Vec<String>,
+    /// Cases not imported because a row of theirs is bad.
+    pub bad_cases: usize,
+    /// Every problem, by row.
+    pub errors: Vec<RowError>,
+    /// Every row not imported because of an error (its own or its case's).
+    pub bad_rows: Vec<usize>,
+    /// Headers of the file no field reads.
+    pub unused_columns: Vec<String>,
+    /// Whether anything was written.
+    pub written: bool,
+}
+
+impl ImportReport {
+    /// The reasons for each bad row, for the file of bad rows; `message`
+    /// writes one error in the reader's language. A row of a bad case
+    /// without errors of its own gets `case_message` (which names the
+    /// case's bad rows).
+    pub fn reasons(
+        &self,
+        message: impl Fn(&RowError) -> String,
+        case_message: impl Fn(&[usize]) -> String,
+        case_rows: &BTreeMap<usize, Vec<usize>>,
+    ) -> BTreeMap<usize, Vec<String>> {
+        let mut out: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for e in &self.errors {
+            out.entry(e.row).or_default().push(message(e));
+        }
+        for r in &self.bad_rows {
+            if !out.contains_key(r) {
+                let others = case_rows.get(r).map(Vec::as_slice).unwrap_or(&[]);
+                out.insert(*r, vec![case_message(others)]);
+            }
+        }
+        out
+    }
+}
+
+/// For each row of a bad case, the case's rows that have errors (to say
+/// why a good-looking row was not imported).
+pub fn bad_case_rows(
+    report: &ImportReport,
+    table: &Table,
+    mapping: &Mapping,
+) -> BTreeMap<usize, Vec<usize>> {
+    let error_rows: BTreeSet<usize> = report.errors.iter().map(|e| e.row).collect();
+    let mut out = BTreeMap::new();
+    for c in group(table, mapping).cases {
+        let bad: Vec<usize> = c
+            .rows
+            .iter()
+            .copied()
+            .filter(|r| error_rows.contains(r))
+            .collect();
+        if !bad.is_empty() {
+            for r in &c.rows {
+                out.insert(*r, bad.clone());
+            }
+        }
+    }
+    out
+}
+
+/// A case of the file that passed every check.
+struct Good {
+    prepared: crate::cases::PreparedCase,
+    reference: CaseRef,
+}
+
+impl App {
+    /// Imports (or, with `dry_run`, checks) the cases of a file for the
+    /// actor's agency and unit. A file-level problem (a required column not
+    /// mapped) is an error; row problems are in the report.
+    pub async fn import_cases(
+        &self,
+        actor: &Actor,
+        req: &ImportRequest<'_>,
+        progress: &Progress,
+    ) -> Result<ImportReport, AppError> {
+        actor.require(Permission::CreateRecords)?;
+        let missing = req.mapping.missing_required();
+        if !missing.is_empty() {
+            return Err(FieldError::new("mapping", "err-import-map-required")
+                .with("fields", missing.join(", "))
+                .into());
+        }
+        let org = self
+            .store
+            .organisation(actor.organisation)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let grouped = group(req.table, req.mapping);
+        let mut errors: Vec<RowError> = req.table.problems.clone();
+        errors.extend(grouped.errors.iter().cloned());
+        progress.cases.store(grouped.cases.len(), Ordering::Relaxed);
+
+        // Check every case by the rules of the form.
+        let mut checked: Vec<(CaseRows, Option<(crate::cases::PreparedCase, CaseRef)>)> =
+            Vec::new();
+        for c in grouped.cases {
+            let mut own = Vec::new();
+            if !c.agency_code.is_empty() && !c.agency_code.eq_ignore_ascii_case(org.code.as_str()) {
+                own.push(
+                    RowError::cell(c.first_row(), "agency_code", "err-import-other-agency")
+                        .with("value", &c.agency_code)
+                        .with("own", org.code.as_str()),
+                );
+            }
+            let form = CaseForm {
+                fields: c.fields.clone(),
+                classification: non_empty(&c.classification, DEFAULT_CLASSIFICATION),
+                tlp: non_empty(&c.tlp, DEFAULT_TLP),
+            };
+            let items: Vec<_> = c.items.iter().map(|i| i.fields.clone()).collect();
+            let prepared = match self.prepare_case(actor, &form, &items).await {
+                Ok(p) => match p.parsed.reference.clone() {
+                    Some(r) => Some((p, r)),
+                    None => {
+                        own.push(RowError::cell(
+                            c.first_row(),
+                            "reference",
+                            "err-import-reference-required",
+                        ));
+                        None
+                    }
+                },
+                Err(AppError::Validation(fe)) => {
+                    for e in fe.0 {
+                        own.push(row_error(&c, &e));
+                    }
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+            errors.extend(own);
+            checked.push((c, prepared));
+            progress.checked.fetch_add(1, Ordering::Relaxed);
+        }
+
+        // Which cases are bad, which exist already, which are to write.
+        let error_rows: HashSet<usize> = errors.iter().map(|e| e.row).collect();
+        let refs: Vec<String> = checked
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().map(|(_, r)| r.as_str().to_owned()))
+            .collect();
+        let existing_refs = self.store.existing_case_references(org.id, &refs).await?;
+        let mut bad_rows: BTreeSet<usize> = error_rows.iter().copied().collect();
+        let mut good: Vec<Good> = Vec::new();
+        let mut existing: Vec<String> = Vec::new();
+        let mut bad_cases = 0;
+        let mut seen_refs = HashSet::new();
+        for (c, p) in checked {
+            let bad = c.rows.iter().any(|r| error_rows.contains(r));
+            match p {
+                _ if bad => {
+                    bad_cases += 1;
+                    bad_rows.extend(c.rows.iter().copied());
+                }
+                Some((prepared, reference)) => {
+                    if existing_refs.contains(reference.as_str()) {
+                        existing.push(reference.as_str().to_owned());
+                    } else if seen_refs.insert(reference.as_str().to_owned()) {
+                        good.push(Good {
+                            prepared,
+                            reference,
+                        });
+                    }
+                }
+                None => {
+                    bad_cases += 1;
+                    bad_rows.extend(c.rows.iter().copied());
+                }
+            }
+        }
+        errors.sort_by_key(|e| e.row);
+        let mut report = ImportReport {
+            id: None,
+            dry_run: req.dry_run,
+            mode: req.mode,
+            rows: grouped.rows,
+            cases: progress.cases.load(Ordering::Relaxed),
+            created_cases: good.len(),
+            created_items: good.iter().map(|g| g.prepared.items.len()).sum(),
+            existing,
+            bad_cases,
+            errors,
+            bad_rows: bad_rows.into_iter().collect(),
+            unused_columns: req
+                .mapping
+                .unused_headers(&req.table.headers)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            written: false,
+        };
+        let refuse = req.mode == ImportMode::AllOrNothing && !report.errors.is_empty();
+        if req.dry_run || refuse || good.is_empty() {
+            if refuse {
+                report.created_cases = 0;
+                report.created_items = 0;
+            }
+            return Ok(report);
+        }
+
+        let import_id = self.new_uuid();
+        let details = |r: &ImportReport| {
+            serde_json::json!({
+                "event": "cases_imported",
+                "file": req.file_name,
+                "sha256": req.sha256,
+                "mode": req.mode.as_str(),
+                "rows": r.rows,
+                "cases": r.cases,
+                "created_cases": r.created_cases,
+                "created_items": r.created_items,
+                "existing": r.existing.len(),
+                "bad_cases": r.bad_cases,
+                "bad_rows": r.bad_rows.len(),
+            })
+        };
+        match req.mode {
+            ImportMode::AllOrNothing => {
+                let mut w = self.write_as(actor).await?;
+                for g in &good {
+                    let record = self.case_record(actor, org.id, &g.prepared, &g.reference);
+                    match w.insert_case(&record).await {
+                        Ok(()) => {}
+                        Err(StoreError::Duplicate { .. }) => {
+                            // Taken since the check: by a concurrent import
+                            // or form. Nothing of this import stays.
+                            return Err(AppError::Conflict {
+                                field: "reference",
+                                key: "err-case-ref-taken",
+                            });
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                    for i in &g.prepared.items {
+                        w.insert_item(i).await?;
+                    }
+                    progress.written.fetch_add(1, Ordering::Relaxed);
+                }
+                w.event("import", &import_id.to_string(), &details(&report))
+                    .await?;
+                w.commit().await?;
+            }
+            ImportMode::GoodRows => {
+                let mut created_cases = 0;
+                let mut created_items = 0;
+                for batch in good.chunks(BATCH) {
+                    let (c, i, taken) = self.write_batch(actor, org.id, batch, progress).await?;
+                    created_cases += c;
+                    created_items += i;
+                    report.existing.extend(taken);
+                }
+                report.created_cases = created_cases;
+                report.created_items = created_items;
+                let mut w = self.write_as(actor).await?;
+                w.event("import", &import_id.to_string(), &details(&report))
+                    .await?;
+                w.commit().await?;
+            }
+        }
+        report.id = Some(import_id);
+        report.written = true;
+        Ok(report)
+    }
+
+    /// Writes one batch of good cases in one transaction. A reference taken
+    /// since the check (a concurrent import) makes the batch start again
+    /// without it; such references are returned as existing.
+    async fn write_batch(
+        &self,
+        actor: &Actor,
+        org: dcis_domain::ids::OrganisationId,
+        batch: &[Good],
+        progress: &Progress,
+    ) -> Result<(usize, usize, Vec<String>), AppError> {
+        let refs: Vec<String> = batch
+            .iter()
+            .map(|g| g.reference.as_str().to_owned())
+            .collect();
+        for _attempt in 0..3 {
+            let taken = self.store.existing_case_references(org, &refs).await?;
+            let mut w = self.write_as(actor).await?;
+            let (mut cases, mut items) = (0, 0);
+            let mut collided = false;
+            for g in batch
+                .iter()
+                .filter(|g| !taken.contains(g.reference.as_str()))
+            {
+                let record = self.case_record(actor, org, &g.prepared, &g.reference);
+                match w.insert_case(&record).await {
+                    Ok(()) => {}
+                    Err(StoreError::Duplicate { .. }) => {
+                        collided = true;
+                        break;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                for i in &g.prepared.items {
+                    w.insert_item(i).await?;
+                }
+                cases += 1;
+                items += g.prepared.items.len();
+            }
+            if collided {
+                drop(w);
+                continue;
+            }
+            w.commit().await?;
+            progress.written.fetch_add(batch.len(), Ordering::Relaxed);
+            return Ok((cases, items, taken.into_iter().collect()));
+        }
+        Err(AppError::Conflict {
+            field: "reference",
+            key: "err-case-ref-taken",
+        })
+    }
+}
+
+fn non_empty(s: &str, default: &str) -> String {
+    if s.trim().is_empty() {
+        default.to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// A field error of a case or of one of its items, on the row it came from:
+/// item errors (field `items`, argument `index` from 1, `item_field`) on
+/// the item's row and column, case errors on the case's first row.
+fn row_error(c: &CaseRows, e: &FieldError) -> RowError {
+    if e.field == "items" {
+        let index = e
+            .args
+            .iter()
+            .find(|(k, _)| *k == "index")
+            .and_then(|(_, v)| v.parse::<usize>().ok());
+        let item_field = e
+            .args
+            .iter()
+            .find(|(k, _)| *k == "item_field")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        if let Some(item) = index
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| c.items.get(i))
+        {
+            let mut r = RowError::cell(item.row, &item_field, e.key);
+            r.args = e
+                .args
+                .iter()
+                .filter(|(k, _)| *k != "index" && *k != "item_field")
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect();
+            return r;
+        }
+    }
+    RowError::from_field(c.first_row(), e)
+}

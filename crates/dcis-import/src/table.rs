@@ -1,0 +1,506 @@
+//! Reading a CSV or XLSX file into a table of text cells: the header row
+//! and the data rows, each with its spreadsheet row number and the problems
+//! found in its cells. A problem of the whole file (not UTF-8, not a
+//! spreadsheet, too large) is a [`FieldError`] on the field `file`; a
+//! problem of one cell or row is a [`RowError`] and the rest of the file is
+//! still read, so that every bad row can be reported at once.
+
+use crate::RowError;
+use calamine::{Data, Reader, Xlsx};
+use dcis_domain::FieldError;
+use std::collections::HashSet;
+use std::io::Cursor;
+
+/// The largest file accepted, in bytes.
+pub const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// The most data rows one file may hold (the export's limit too).
+pub const MAX_ROWS: usize = 200_000;
+/// The most columns one file may hold.
+pub const MAX_COLUMNS: usize = 200;
+/// The longest cell, in characters (Excel's own limit).
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// The most an XLSX file may hold once unpacked: a small file that unpacks
+/// to gigabytes (a "zip bomb") is refused before it is read.
+pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What kind of file it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    /// Told from the first bytes, not the name: an XLSX file is a ZIP
+    /// archive; an old binary Excel file (`.xls`) is refused with its own
+    /// message; anything else is read as CSV.
+    pub fn detect(bytes: &[u8]) -> Result<Self, FieldError> {
+        if bytes.starts_with(b"PK\x03\x04") {
+            Ok(Self::Xlsx)
+        } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            Err(FieldError::new("file", "err-import-xls"))
+        } else {
+            Ok(Self::Csv)
+        }
+    }
+}
+
+/// One data row: its number in the spreadsheet (the header is row 1 of a
+/// CSV file; in XLSX the sheet's own row number) and its cells as text,
+/// as many as the header has columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    /// Whether every cell is empty (such rows are skipped).
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// A file read into text: the header's names, the rows, and the problems
+/// found in cells (formulas, merged cells, error values, ragged rows).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub format: Option<Format>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+    pub problems: Vec<RowError>,
+}
+
+/// Reads a file of either kind.
+pub fn read(bytes: &[u8]) -> Result<Table, FieldError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(FieldError::new("file", "err-import-too-large").with("max_mb", MAX_BYTES >> 20));
+    }
+    match Format::detect(bytes)? {
+        Format::Csv => read_csv(bytes),
+        Format::Xlsx => read_xlsx(bytes),
+    }
+}
+
+/// The delimiter of a CSV file: a comma, unless the header line holds
+/// semicolons or tabs and no commas (spreadsheet programs in some locales
+/// write `;`).
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let count = |c: char| first.chars().filter(|x| *x == c).count();
+    if count(',') > 0 {
+        b','
+    } else if count(';') > 0 {
+        b';'
+    } else if count('\t') > 0 {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// A text value for CSV. A spreadsheet program opening the file would run
+/// a cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return as
+/// a formula; such a value (and one already beginning with `'`, so that the
+/// rule can be undone) gets a leading `'`. An import removes one leading
+/// `'` from every text value ([`unguard`]). XLSX needs no such guard: its
+/// cells are typed strings.
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => {
+            std::borrow::Cow::Owned(format!("'{s}"))
+        }
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+/// Removes one leading `'` (the formula guard of [`csv_text`]).
+pub fn unguard(s: &str) -> &str {
+    s.strip_prefix('\'').unwrap_or(s)
+}
+
+/// Reads CSV: UTF-8 (a byte-order mark is skipped), RFC 4180 quoting, the
+/// first row the header.
+pub fn read_csv(bytes: &[u8]) -> Result<Table, FieldError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            return Err(FieldError::new("file", "err-import-encoding").with("line", line));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(FieldError::new("file", "err-import-empty"));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut table = Table {
+        format: Some(Format::Csv),
+        ..Table::default()
+    };
+    let mut header_seen = false;
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                // The only errors of a UTF-8 string read flexibly are I/O
+                // ones, which a byte slice cannot give; name the line anyway.
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(FieldError::new("file", "err-import-csv").with("line", line));
+            }
+        };
+        // The row as a spreadsheet program numbers it (the header is row
+        // 1), not the line: a quoted cell may hold line breaks.
+        let number = record
+            .position()
+            .map(|p| p.record() as usize + 1)
+            .unwrap_or(0);
+        let cells: Vec<String> = record.iter().map(|c| unguard(c).to_owned()).collect();
+        if !header_seen {
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            table.headers = headers(cells)?;
+            header_seen = true;
+            continue;
+        }
+        push_row(&mut table, number, cells)?;
+    }
+    if !header_seen {
+        return Err(FieldError::new("file", "err-import-empty"));
+    }
+    Ok(table)
+}
+
+fn headers(cells: Vec<String>) -> Result<Vec<String>, FieldError> {
+    if cells.len() > MAX_COLUMNS {
+        return Err(FieldError::new("file", "err-import-too-many-columns").with("max", MAX_COLUMNS));
+    }
+    let headers: Vec<String> = cells.into_iter().map(|c| c.trim().to_owned()).collect();
+    let mut seen = HashSet::new();
+    for h in &headers {
+        if !h.is_empty() && !seen.insert(h.to_lowercase()) {
+            return Err(FieldError::new("file", "err-import-duplicate-header").with("name", h));
+        }
+    }
+    Ok(headers)
+}
+
+/// Adds a data row, fitted to the header's width; a row with more or fewer
+/// cells than the header is reported (its cells are kept, so that the
+/// rest of its problems can be found too).
+fn push_row(table: &mut Table, number: usize, mut cells: Vec<String>) -> Result<(), FieldError> {
+    let width = table.headers.len();
+    if cells.iter().all(|c| c.trim().is_empty()) {
+        return Ok(());
+    }
+    if table.rows.len() >= MAX_ROWS {
+        return Err(FieldError::new("file", "err-import-too-many-rows").with("max", MAX_ROWS));
+    }
+    if cells.len() != width {
+        let extra_blank = cells.len() > width && cells[width..].iter().all(|c| c.trim().is_empty());
+        if !extra_blank {
+            table.problems.push(
+                RowError::row(number, "err-import-ragged")
+                    .with("expected", width)
+                    .with("found", cells.len()),
+            );
+        }
+        cells.resize(width, String::new());
+    }
+    for (i, c) in cells.iter().enumerate() {
+        if c.chars().count() > MAX_CELL_CHARS {
+            table.problems.push(
+                RowError::cell(number, table.headers[i].as_str(), "err-too-long")
+                    .with("max", MAX_CELL_CHARS),
+            );
+        }
+    }
+    table.rows.push(Row { number, cells });
+    Ok(())
+}
+
+/// The sheet to read: the one named `cases` if there is one, else the
+/// first.
+fn sheet_name(names: &[String]) -> Option<String> {
+    names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case("cases"))
+        .or_else(|| names.first())
+        .cloned()
+}
+
+/// The A1-style name of a cell (`C7`) from 0-based row and column.
+pub fn a1(row: u32, col: u32) -> String {
+    let mut c = col + 1;
+    let mut letters = Vec::new();
+    while c > 0 {
+        let r = (c - 1) % 26;
+        letters.push(char::from(b'A' + r as u8));
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
+}
+
+/// The text of an XLSX cell. Numbers are written without a trailing
+/// `.0`; dates and times as `YYYY-MM-DD` and `HH:MM`; booleans as
+/// `true`/`false`. An error value (`#DIV/0!`) is a problem.
+fn cell_text(d: &Data) -> Result<String, &'static str> {
+    Ok(match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => {
+            if dt.is_duration() {
+                return Err("err-import-duration");
+            }
+            excel_date_text(dt.as_f64()).ok_or("err-import-date-cell")?
+        }
+        Data::DateTimeIso(s) => s.clone(),
+        Data::DurationIso(_) => return Err("err-import-duration"),
+        Data::Error(_) => return Err("err-import-cell-error"),
+    })
+}
+
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// An Excel serial date (days since 1899-12-30, the 1900 system) as text:
+/// a date, a time of day (serial below 1) or both.
+fn excel_date_text(serial: f64) -> Option<String> {
+    if !serial.is_finite() || !(0.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let secs = ((serial - serial.floor()) * 86_400.0).round() as i64;
+    let (h, m) = ((secs / 3600) % 24, (secs % 3600) / 60);
+    if days == 0 {
+        return Some(format!("{h:02}:{m:02}"));
+    }
+    let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    let date = epoch.checked_add(time::Duration::days(days))?;
+    let d = format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    );
+    if secs == 0 {
+        Some(d)
+    } else {
+        Some(format!("{d} {h:02}:{m:02}"))
+    }
+}
+
+/// Refuses an archive that would unpack to more than [`MAX_UNPACKED_BYTES`].
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), FieldError> {
+    let bad = || FieldError::new("file", "err-import-xlsx");
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| bad())?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(|_| bad())?;
+        total = total.saturating_add(f.size());
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(FieldError::new("file", "err-import-too-large").with("max_mb", MAX_BYTES >> 20));
+    }
+    Ok(())
+}
+
+/// Reads XLSX: the sheet `cases` (or the first), its first non-empty row
+/// the header. Formulas, merged cells and error values are reported per
+/// cell: a formula's stored result may be stale or missing, and a merged
+/// cell holds its value in one row only.
+pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FieldError> {
+    check_unpacked_size(bytes)?;
+    let bad = || FieldError::new("file", "err-import-xlsx");
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| bad())?;
+    let name = sheet_name(&book.sheet_names())
+        .ok_or_else(|| FieldError::new("file", "err-import-empty"))?;
+    let range = book.worksheet_range(&name).map_err(|_| bad())?;
+    let formulas: HashSet<(u32, u32)> = match book.worksheet_formula(&name) {
+        Ok(f) => {
+            let (r0, c0) = f.start().unwrap_or((0, 0));
+            f.used_cells()
+                .filter(|(_, _, v)| !v.is_empty())
+                .map(|(r, c, _)| (r0 + r as u32, c0 + c as u32))
+                .collect()
+        }
+        Err(_) => HashSet::new(),
+    };
+    let merged: Vec<calamine::Dimensions> = book
+        .merge_cells_by_sheet_name(&name)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| d.len() > 1)
+        .collect();
+    let Some((r0, c0)) = range.start() else {
+        return Err(FieldError::new("file", "err-import-empty"));
+    };
+    let mut table = Table {
+        format: Some(Format::Xlsx),
+        ..Table::default()
+    };
+    let mut header: Option<Vec<(u32, String)>> = None;
+    for (i, row) in range.rows().enumerate() {
+        let r = r0 + i as u32;
+        let number = r as usize + 1;
+        let mut cells = Vec::with_capacity(row.len());
+        let mut problems = Vec::new();
+        for (j, d) in row.iter().enumerate() {
+            let c = c0 + j as u32;
+            match cell_text(d) {
+                Ok(t) => cells.push((c, t)),
+                Err(key) => {
+                    problems.push((c, key));
+                    cells.push((c, String::new()));
+                }
+            }
+            if formulas.contains(&(r, c)) {
+                problems.push((c, "err-import-formula"));
+            }
+            if merged.iter().any(|m| m.contains(r, c)) {
+                problems.push((c, "err-import-merged"));
+            }
+        }
+        let Some(h) = &header else {
+            if cells.iter().all(|(_, t)| t.trim().is_empty()) {
+                continue;
+            }
+            if let Some((c, key)) = problems.first() {
+                return Err(FieldError::new("file", "err-import-header-cell")
+                    .with("cell", a1(r, *c))
+                    .with("reason", key));
+            }
+            let names = headers(cells.iter().map(|(_, t)| t.clone()).collect())?;
+            header = Some(cells.iter().map(|(c, _)| *c).zip(names).collect());
+            continue;
+        };
+        let col_name = |c: u32| {
+            h.iter()
+                .find(|(hc, _)| *hc == c)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
+        };
+        let blank = cells.iter().all(|(_, t)| t.trim().is_empty());
+        if blank && problems.is_empty() {
+            continue;
+        }
+        for (c, key) in problems {
+            // A merged cell's empty parts in blank rows are not worth a
+            // report of their own; the region's first cell is reported.
+            table
+                .problems
+                .push(RowError::cell(number, &col_name(c), key).with("cell", a1(r, c)));
+        }
+        let texts: Vec<String> = cells.into_iter().map(|(_, t)| t).collect();
+        push_row(&mut table, number, texts)?;
+        if blank {
+            // Kept only for its problems: an otherwise empty row with a
+            // formula or error still has to be reported, and now is.
+            table.rows.pop();
+        }
+    }
+    match header {
+        Some(h) => {
+            table.headers = h.into_iter().map(|(_, n)| n).collect();
+            Ok(table)
+        }
+        None => Err(FieldError::new("file", "err-import-empty")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_bom_quotes_and_guard() {
+        let t = read(
+            "\u{feff}reference,narrative\r\nA-1,\"two\r\nlines, and \"\"quotes\"\"\"\r\nA-2,'=1+2\r\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(t.headers, ["reference", "narrative"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells[1], "two\r\nlines, and \"quotes\"");
+        assert_eq!(t.rows[1].cells[1], "=1+2");
+        assert_eq!(t.rows[1].number, 3);
+        assert!(t.problems.is_empty());
+    }
+
+    #[test]
+    fn csv_not_utf8_names_the_line() {
+        let mut bytes = b"reference,narrative\nA-1,ok\nA-2,".to_vec();
+        bytes.extend([0xE0, 0xBA]); // half a Lao letter in UTF-8... then Latin-1
+        bytes.extend(b"\xff\n");
+        let e = read(&bytes).unwrap_err();
+        assert_eq!(e.key, "err-import-encoding");
+        assert_eq!(e.args, vec![("line", "3".to_owned())]);
+    }
+
+    #[test]
+    fn ragged_rows_are_reported_not_dropped() {
+        let t = read(b"a,b,c\n1,2,3\n1,2\n1,2,3,4\n1,2,3,,\n").unwrap();
+        assert_eq!(t.rows.len(), 4);
+        let rows: Vec<usize> = t.problems.iter().map(|p| p.row).collect();
+        assert_eq!(rows, [3, 4]);
+        assert!(t.problems.iter().all(|p| p.key == "err-import-ragged"));
+    }
+
+    #[test]
+    fn semicolon_files_are_read() {
+        let t = read(b"reference;province\nA-1;05\n").unwrap();
+        assert_eq!(t.headers, ["reference", "province"]);
+        assert_eq!(t.rows[0].cells, ["A-1", "05"]);
+    }
+
+    #[test]
+    fn empty_and_duplicate_headers_are_refused() {
+        assert_eq!(read(b"").unwrap_err().key, "err-import-empty");
+        assert_eq!(read(b"\n\n").unwrap_err().key, "err-import-empty");
+        assert_eq!(
+            read(b"a,A\n1,2\n").unwrap_err().key,
+            "err-import-duplicate-header"
+        );
+        assert_eq!(
+            read(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0]).unwrap_err().key,
+            "err-import-xls"
+        );
+        assert_eq!(
+            read(b"PK\x03\x04garbage").unwrap_err().key,
+            "err-import-xlsx"
+        );
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(excel_date_text(46095.0).as_deref(), Some("2026-03-14"));
+        assert_eq!(excel_date_text(0.5).as_deref(), Some("12:00"));
+        assert_eq!(
+            excel_date_text(46095.75).as_deref(),
+            Some("2026-03-14 18:00")
+        );
+        assert_eq!(excel_date_text(-1.0), None);
+        assert_eq!(float_text(1250.0), "1250");
+        assert_eq!(float_text(0.0015), "0.0015");
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(6, 27), "AB7");
+    }
+}
