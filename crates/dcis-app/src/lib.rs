@@ -9,6 +9,7 @@
 pub mod access;
 pub mod auth;
 pub mod cases;
+pub mod cli_actor;
 pub mod error;
 pub mod export;
 pub mod generate;

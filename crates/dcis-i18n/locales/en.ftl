@@ -693,3 +693,25 @@ asset-real-estate = real estate
 asset-jewellery = jewellery
 asset-bank-balance = bank balance
 asset-other = other
+
+## dcis import (command line)
+cli-import-checking = checking
+cli-import-writing = writing
+cli-import-summary-rows = Rows read: { $count }
+cli-import-summary-cases = Cases in the file: { $count }
+cli-import-summary-created = Cases created: { $cases }; seized items created: { $items }
+cli-import-summary-would-create = Cases that would be created: { $cases }; seized items: { $items }
+cli-import-summary-existing = Already recorded, skipped: { $count }
+cli-import-summary-bad = Cases not imported because of bad rows: { $count }
+cli-import-summary-unused = Columns not read: { $columns }
+cli-import-errors = Problems:
+cli-import-error-cell = column { $column }: { $message }
+cli-import-error-row = row { $row }: { $message }
+cli-import-error-row-cell = row { $row }, column { $column }: { $message }
+cli-import-dry-run = Dry run: nothing was written.
+cli-import-refused = Nothing was imported: the file has bad rows. Correct them, or import with --mode good-rows.
+cli-import-bad-rows-written = { $count } rows not imported written to { $file }
+cli-import-case-other-rows = Not imported: another row of this case is bad (rows { $rows }).
+cli-import-map-usage = --map takes FIELD=HEADER, not "{ $value }".
+err-user-unknown = No user is named "{ $value }".
+err-user-disabled = The user "{ $value }" is disabled.

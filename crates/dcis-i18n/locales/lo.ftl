@@ -693,3 +693,25 @@ asset-real-estate = ອະສັງຫາລິມະສັບ
 asset-jewellery = ເຄື່ອງປະດັບ
 asset-bank-balance = ເງິນໃນບັນຊີທະນາຄານ
 asset-other = ອື່ນໆ
+
+## dcis import (command line)
+cli-import-checking = ກຳລັງກວດ
+cli-import-writing = ກຳລັງບັນທຶກ
+cli-import-summary-rows = ແຖວທີ່ອ່ານ: { $count }
+cli-import-summary-cases = ຄະດີໃນໄຟລ໌: { $count }
+cli-import-summary-created = ຄະດີທີ່ບັນທຶກ: { $cases }; ສິ່ງຂອງທີ່ຍຶດໄດ້ທີ່ບັນທຶກ: { $items }
+cli-import-summary-would-create = ຄະດີທີ່ຈະຖືກບັນທຶກ: { $cases }; ສິ່ງຂອງທີ່ຍຶດໄດ້: { $items }
+cli-import-summary-existing = ບັນທຶກໄວ້ແລ້ວ, ຂ້າມໄປ: { $count }
+cli-import-summary-bad = ຄະດີທີ່ບໍ່ໄດ້ນຳເຂົ້າ ເພາະມີແຖວທີ່ບໍ່ຖືກຕ້ອງ: { $count }
+cli-import-summary-unused = ຖັນທີ່ບໍ່ໄດ້ອ່ານ: { $columns }
+cli-import-errors = ບັນຫາ:
+cli-import-error-cell = ຖັນ { $column }: { $message }
+cli-import-error-row = ແຖວ { $row }: { $message }
+cli-import-error-row-cell = ແຖວ { $row }, ຖັນ { $column }: { $message }
+cli-import-dry-run = ການທົດລອງ: ບໍ່ໄດ້ບັນທຶກຫຍັງເລີຍ.
+cli-import-refused = ບໍ່ໄດ້ນຳເຂົ້າຫຍັງເລີຍ: ໄຟລ໌ມີແຖວທີ່ບໍ່ຖືກຕ້ອງ. ແກ້ໄຂແຖວເຫຼົ່ານັ້ນ, ຫຼື ນຳເຂົ້າດ້ວຍ --mode good-rows.
+cli-import-bad-rows-written = ຂຽນ { $count } ແຖວທີ່ບໍ່ໄດ້ນຳເຂົ້າໄວ້ໃນ { $file }
+cli-import-case-other-rows = ບໍ່ໄດ້ນຳເຂົ້າ: ແຖວອື່ນຂອງຄະດີນີ້ບໍ່ຖືກຕ້ອງ (ແຖວ { $rows }).
+cli-import-map-usage = --map ຕ້ອງຂຽນເປັນ FIELD=HEADER, ບໍ່ແມ່ນ "{ $value }".
+err-user-unknown = ບໍ່ມີຜູ້ໃຊ້ຊື່ "{ $value }".
+err-user-disabled = ຜູ້ໃຊ້ "{ $value }" ຖືກປິດການນຳໃຊ້.

@@ -87,6 +87,11 @@ enum Command {
     /// initialised installation: the same seed and size give the same data.
     /// A seed already loaded is refused.
     Generate(GenerateArgs),
+    /// Import cases and seized items from a CSV or XLSX file as a user
+    /// (docs/import.md). Exit code 0: every row imported (or, with
+    /// --dry-run, importable); 1: some rows were bad; 2: nothing could be
+    /// done (file, mapping, user, database).
+    Import(crate::import::ImportArgs),
 }
 
 #[derive(Args)]
@@ -244,7 +249,7 @@ async fn open(settings: &Settings, create: bool) -> Result<Store> {
     Ok(store)
 }
 
-async fn open_app(settings: &Settings) -> Result<App> {
+pub(crate) async fn open_app(settings: &Settings) -> Result<App> {
     let store = open(settings, false).await?;
     App::new(
         store,
@@ -271,7 +276,7 @@ fn read_password() -> Result<String> {
 
 /// The language of command-line messages: `DCIS_LANG`, else the locale
 /// (`LANG`), else English.
-fn cli_language() -> Language {
+pub(crate) fn cli_language() -> Language {
     std::env::var("DCIS_LANG")
         .ok()
         .or_else(|| std::env::var("LANG").ok())
@@ -420,6 +425,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         }
         Command::User(cmd) => return user_command(cmd, &settings).await,
         Command::Generate(args) => return generate_command(args, &settings).await,
+        Command::Import(args) => return Ok(crate::import::run(args, &settings).await),
         Command::Backup { file } => {
             if file.exists() {
                 bail!("{} already exists; choose a new file name", file.display());

@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod import;
 mod serve;
 
 fn main() -> std::process::ExitCode {
