@@ -1,52 +1,131 @@
 //! The authorisation matrix: many users × many records × the read paths,
 //! on SQLite and PostgreSQL. The expected outcome of every cell comes from
-//! `expected()` below, written from the rules in docs/access-policy.md and
-//! independently of `dcis_policy` (which the store's SQL and `decide` both
-//! implement).
+//! `expected()` and the search rules below, written from
+//! docs/access-policy.md and independently of `dcis_policy` (which the
+//! store's SQL and `decide` both implement): not even the users' sharing
+//! groups are taken from the code under test.
+//!
+//! The read paths, by the application function that the pages and the API
+//! handlers call (the handlers add only paging and wire types):
+//!
+//! | path | pages and API | application function | cells |
+//! |---|---|---|---|
+//! | list | `/intelligence`, `/cases` | `App::intel_reports`, `App::cases` | every user × record |
+//! | search | `?q=` and filters of the lists, the header's search box | the same, with text or filters | every user × record × query |
+//! | API list | `GET /api/v1/intelligence`, `GET /api/v1/cases` | the same, page by page as the API asks | every user × record |
+//! | decide | edit and share checks | `dcis_policy::records::decide` | every user × record |
+//! | view, API get | `/intelligence/{id}`, `/cases/{id}`, `GET /api/v1/…/{id}` | `App::intel_report`, `App::case` | a sample |
+//! | request page | the access-request page, the list of requests | `App::intel_summary`, `App::case_listing` | a sample |
+//! | history | a record's history, `GET /api/v1/history/{type}/{id}` | `App::history` | a sample |
+//! | export | `/cases/export.{csv,xlsx}`, `GET /api/v1/cases/export` | `App::export_cases` | every user × case (CSV), a sample of users (XLSX) |
+//! | audit log | `/admin/audit` | `App::audit_log` | every user × record |
+//!
+//! Dashboards and their drill-down lists are not built yet (a later issue);
+//! when they are, their drill-down belongs in this table. Persons (records
+//! of their own, marked like their case) are not in the matrix yet.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
 use common::*;
 use dcis_app::access::ShareInput;
+use dcis_app::cases::item_record;
+use dcis_app::export::ExportFormat;
 use dcis_app::orgs::{OrganisationInput, UnitInput};
 use dcis_app::{App, AppError};
 use dcis_domain::access::{RecordAccess, RecordId, RecordKind, SharingGroupId, Tlp};
+use dcis_domain::case::CaseFields;
 use dcis_domain::geo::ProvinceCode;
-use dcis_domain::ids::{OrganisationId, UnitId, UserId};
+use dcis_domain::ids::{OrganisationId, SeizureItemId, UnitId, UserId};
 use dcis_domain::intel::{
     Grade, HandlingCode, InformationAssessment, IntelReport, ReportText, ReportTitle, Source,
     SourceCode, SourceEvaluation,
 };
 use dcis_domain::role::{Clearance, GeoScope, Role};
+use dcis_domain::seizure::SeizureItemFields;
 use dcis_domain::user::{DisplayName, Language, User, UserName};
 use dcis_policy::records::decide;
 use dcis_policy::{Actor, Denied};
-use std::collections::{BTreeSet, HashMap};
+use dcis_store::{CaseFilter, CaseRecord};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Read;
 use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 /// A user as the test sees it.
 #[derive(Clone)]
 struct U {
     actor: Actor,
+    /// The sharing groups the user belongs to, as the test set them up
+    /// (directly, through the unit or through the organisation).
+    member_of: BTreeSet<String>,
+    /// The same, as the application finds them (the policy's input).
     groups: Vec<SharingGroupId>,
 }
 
-/// A record as the test sees it, with its shares as plain facts.
-#[derive(Clone)]
+/// A share as plain facts.
+#[derive(Clone, Debug)]
+struct S {
+    kind: &'static str,
+    id: String,
+    expired: bool,
+    revoked: bool,
+}
+
+/// A record as the test sees it: access facts, shares, and the content a
+/// search may or may not look at.
+#[derive(Clone, Debug)]
 struct R {
     access: RecordAccess,
-    /// (kind, id, expired)
-    shares: Vec<(&'static str, String, bool)>,
+    shares: Vec<S>,
+    reference: String,
+    /// The report's title, or the case's narrative.
+    text: String,
+    /// Cases only: operation name, status, the substance of its one item,
+    /// date.
+    operation: String,
+    status: String,
+    substance: String,
+    occurred_on: String,
+}
+
+/// One cell of the policy, restated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Expect {
+    list: bool,
+    read: bool,
+    edit: bool,
+    share: bool,
+    export: bool,
+    originator: bool,
+}
+
+/// The permissions of the table in docs/access-policy.md, "What each role
+/// may do", for the rows the matrix needs.
+fn reads_records(r: Role) -> bool {
+    matches!(
+        r,
+        Role::DataClerk | Role::Analyst | Role::Supervisor | Role::LiaisonOfficer
+    )
+}
+fn edits_records(r: Role) -> bool {
+    matches!(r, Role::DataClerk | Role::Supervisor)
+}
+fn exports_records(r: Role) -> bool {
+    matches!(r, Role::Analyst | Role::Supervisor)
+}
+fn shares_records(r: Role) -> bool {
+    matches!(r, Role::Supervisor | Role::LiaisonOfficer)
+}
+fn reads_audit_log(r: Role) -> bool {
+    matches!(r, Role::Administrator | Role::Supervisor)
 }
 
 /// The rules, restated: docs/access-policy.md, "Records".
-fn expected(u: &U, r: &R) -> (bool, bool) {
+fn expect(u: &U, r: &R) -> Expect {
     let a = &u.actor;
-    let reader = matches!(
-        a.role,
-        Role::DataClerk | Role::Analyst | Role::Supervisor | Role::LiaisonOfficer
-    );
+    let reader = reads_records(a.role);
     let cleared = a.clearance >= r.access.classification;
     let in_scope = match (&a.scope, r.access.province) {
         (GeoScope::National, _) => true,
@@ -56,31 +135,199 @@ fn expected(u: &U, r: &R) -> (bool, bool) {
     let owner = a.unit == r.access.owner_unit;
     let supervisor =
         a.role == Role::Supervisor && a.organisation == r.access.owner_organisation && in_scope;
-    let shared = r.shares.iter().any(|(kind, id, expired)| {
-        !expired
-            && match *kind {
-                "user" => *id == a.user.to_string(),
-                "unit" => *id == a.unit.to_string(),
-                "organisation" => *id == a.organisation.to_string() && in_scope,
-                "group" => u.groups.iter().any(|g| g.to_string() == *id),
+    let shared = r.shares.iter().any(|s| {
+        !s.expired
+            && !s.revoked
+            && match s.kind {
+                "user" => s.id == a.user.to_string(),
+                "unit" => s.id == a.unit.to_string(),
+                "organisation" => s.id == a.organisation.to_string() && in_scope,
+                "group" => u.member_of.contains(&s.id),
                 _ => false,
             }
     });
-    let read = reader && cleared && (owner || supervisor || shared);
+    let originator = owner || supervisor;
+    let read = reader && cleared && (originator || shared);
     let list = read || (reader && r.access.classification <= Clearance::Restricted && in_scope);
-    (list, read)
+    Expect {
+        list,
+        read,
+        edit: read && originator && edits_records(a.role),
+        // TLP:RED: only the originator shares, and only with named people
+        // (the recipient check is `sharing_rules` below).
+        share: read && shares_records(a.role) && (originator || r.access.tlp != Tlp::Red),
+        export: read && exports_records(a.role),
+        originator,
+    }
 }
+
+fn expected(u: &U, r: &R) -> (bool, bool) {
+    let e = expect(u, r);
+    (e.list, e.read)
+}
+
+/// A free-text search over reports: the reference of every listed report,
+/// the title only of readable ones ("never its title" to the others).
+fn report_found(u: &U, r: &R, q: &str) -> bool {
+    let (list, read) = expected(u, r);
+    let q = q.to_lowercase();
+    list && (r.reference.to_lowercase().contains(&q)
+        || (read && r.text.to_lowercase().contains(&q)))
+}
+
+/// A case-list query and which cases it must return. Place and date filters
+/// apply to every listed case, the reference is known to everyone who may
+/// list the case; content (status, substance, narrative, operation) only
+/// to readers.
+struct CaseQuery {
+    name: &'static str,
+    filter: CaseFilter,
+    matches: fn(&R, bool, bool) -> bool,
+}
+
+fn has(hay: &str, needle: &str) -> bool {
+    hay.to_lowercase().contains(&needle.to_lowercase())
+}
+
+fn case_queries() -> Vec<CaseQuery> {
+    let f = |text: &str| CaseFilter {
+        text: Some(text.into()),
+        ..Default::default()
+    };
+    vec![
+        CaseQuery {
+            name: "text: a narrative word",
+            filter: f("Sapphire"),
+            matches: |r, _, read| read && has(&r.text, "sapphire"),
+        },
+        CaseQuery {
+            name: "text: every narrative",
+            filter: f("matrix case"),
+            matches: |r, _, read| read && has(&r.text, "matrix case"),
+        },
+        CaseQuery {
+            name: "text: operation name",
+            filter: f("golden lotus"),
+            matches: |r, _, read| read && has(&r.operation, "golden lotus"),
+        },
+        CaseQuery {
+            name: "text: reference",
+            filter: f("c-t-2026-02"),
+            matches: |r, list, _| list && has(&r.reference, "c-t-2026-02"),
+        },
+        CaseQuery {
+            name: "status",
+            filter: CaseFilter {
+                status: Some("closed".into()),
+                ..Default::default()
+            },
+            matches: |r, _, read| read && r.status == "closed",
+        },
+        CaseQuery {
+            name: "substance",
+            filter: CaseFilter {
+                substance: Some("heroin".into()),
+                ..Default::default()
+            },
+            matches: |r, _, read| read && r.substance == "HEROIN",
+        },
+        CaseQuery {
+            name: "province",
+            filter: CaseFilter {
+                province: Some("03".into()),
+                ..Default::default()
+            },
+            matches: |r, list, _| {
+                list && r.access.province.map(|p| p.as_str() == "03") == Some(true)
+            },
+        },
+        CaseQuery {
+            name: "dates",
+            filter: CaseFilter {
+                from: Some("2026-03-01".into()),
+                to: Some("2026-06-30".into()),
+                ..Default::default()
+            },
+            matches: |r, list, _| {
+                list && r.occurred_on.as_str() >= "2026-03-01"
+                    && r.occurred_on.as_str() <= "2026-06-30"
+            },
+        },
+        CaseQuery {
+            name: "reference and status",
+            filter: CaseFilter {
+                text: Some("C-T-2026-0".into()),
+                status: Some("open".into()),
+                ..Default::default()
+            },
+            matches: |r, _, read| read && has(&r.reference, "c-t-2026-0") && r.status == "open",
+        },
+    ]
+}
+
+/// Free-text searches of the report list: a title word, a reference
+/// prefix, a title prefix, title words in capitals, and nothing.
+const REPORT_QUERIES: &[&str] = &[
+    "heroin",
+    "IR-T-2026-01",
+    "report 1",
+    "HEROIN COURIER",
+    "zz-nothing",
+];
+
+/// Share patterns, one per record in turn: none, to a sharing group with a
+/// unit and some users as members, to an organisation, to a user, to that
+/// user but expired, to a unit, to that unit but revoked, to a sharing
+/// group with an organisation as member.
+const PATTERNS: usize = 8;
 
 struct World {
     app: App,
     users: Vec<U>,
+    /// Intelligence reports.
     records: Vec<R>,
+    cases: Vec<R>,
 }
+
+/// Per path: the cells checked and the time spent on them.
+#[derive(Default)]
+struct Cells(BTreeMap<&'static str, (u64, std::time::Duration)>);
+
+impl Cells {
+    /// Counts `n` cells of `path`, checked since `since`.
+    fn add(&mut self, path: &'static str, n: usize, since: Instant) {
+        let e = self.0.entry(path).or_default();
+        e.0 += n as u64;
+        e.1 += since.elapsed();
+    }
+
+    fn total(&self) -> u64 {
+        self.0.values().map(|(n, _)| n).sum()
+    }
+
+    fn merge(&mut self, other: Cells) {
+        for (path, (n, took)) in other.0 {
+            let e = self.0.entry(path).or_default();
+            e.0 += n;
+            e.1 += took;
+        }
+    }
+}
+
+/// The single-record paths (view, request page, history) run on one
+/// user-record pair in `SAMPLE`: each view of a readable record appends a
+/// read to the audit chain, and all of them together would take minutes.
+const SAMPLE: usize = 59;
+
+/// Users are checked in this many concurrent lanes (the store's pool holds
+/// 8 connections); the queries are latency-bound, mostly on PostgreSQL.
+const LANES: usize = 4;
 
 async fn build(db: Db) -> World {
     let (app, clock, _) = app(db).await;
     let p05 = ProvinceCode::parse("05").unwrap();
     let p03 = ProvinceCode::parse("03").unwrap();
+    let p01 = ProvinceCode::parse("01").unwrap();
     // Two organisations, three units.
     let mut orgs = Vec::new();
     for (code, kind) in [("CNP", "counter_narcotics_police"), ("CUS", "customs")] {
@@ -121,7 +368,8 @@ async fn build(db: Db) -> World {
             .unwrap();
         units.push((u.id, o, p));
     }
-    // Sharing groups: G1 has unit 2 as a member; users may join directly.
+    // Sharing groups: G1 has the customs unit as a member, and users may
+    // join directly; G2 has the first organisation as a member.
     let sys_admin = {
         let row = app
             .store
@@ -131,20 +379,30 @@ async fn build(db: Db) -> World {
             .unwrap();
         app.actor_for(&row.user, None).await.unwrap()
     };
-    let g1 = app
-        .create_sharing_group(
-            &sys_admin,
-            &dcis_app::access::SharingGroupInput {
-                code: "OP-MEKONG".into(),
-                name_en: "Op".into(),
-                name_lo: "Op".into(),
-                description: String::new(),
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+    let group = |code: &'static str| {
+        let app = app.clone();
+        let sys_admin = sys_admin.clone();
+        async move {
+            app.create_sharing_group(
+                &sys_admin,
+                &dcis_app::access::SharingGroupInput {
+                    code: code.into(),
+                    name_en: code.into(),
+                    name_lo: code.into(),
+                    description: String::new(),
+                },
+            )
+            .await
+            .unwrap()
+            .id
+        }
+    };
+    let g1 = group("OP-MEKONG").await;
+    let g2 = group("OP-NORTH").await;
     app.set_group_member(&sys_admin, g1, "unit", &units[2].0.to_string(), true)
+        .await
+        .unwrap();
+    app.set_group_member(&sys_admin, g2, "organisation", &orgs[0].to_string(), true)
         .await
         .unwrap();
 
@@ -180,18 +438,51 @@ async fn build(db: Db) -> World {
     }
     w.commit().await.unwrap();
     let mut us = Vec::new();
-    for (user, _, in_group) in users {
+    for (user, org, in_group) in users {
         if in_group {
             app.set_group_member(&sys_admin, g1, "user", &user.id.to_string(), true)
                 .await
                 .unwrap();
         }
+        let mut member_of = BTreeSet::new();
+        if in_group || user.unit == units[2].0 {
+            member_of.insert(g1.to_string());
+        }
+        if org == orgs[0] {
+            member_of.insert(g2.to_string());
+        }
         let actor = app.actor_for(&user, None).await.unwrap();
         let groups = app.groups_of(&actor).await.unwrap();
-        us.push(U { actor, groups });
+        let found: BTreeSet<String> = groups.iter().map(|g| g.to_string()).collect();
+        assert_eq!(
+            found,
+            member_of,
+            "sharing groups of {}",
+            user.username.as_str()
+        );
+        us.push(U {
+            actor,
+            member_of,
+            groups,
+        });
     }
+    // Shares to a user go to an analyst of the second unit, whom no other
+    // rule lets read the first unit's records.
+    let share_user = us
+        .iter()
+        .find(|u| {
+            u.actor.role == Role::Analyst
+                && u.actor.unit == units[1].0
+                && matches!(u.actor.scope, GeoScope::National)
+                && u.actor.clearance == Clearance::Confidential
+                && !u.member_of.contains(&g1.to_string())
+        })
+        .unwrap()
+        .actor
+        .user;
 
-    // One registered source per unit, then records of every shape.
+    // One registered source per unit, then reports of every shape, in one
+    // transaction.
     let mut w = app.write_as_system().await.unwrap();
     for (i, (unit, _, _)) in units.iter().enumerate() {
         w.insert_source(&Source {
@@ -203,15 +494,13 @@ async fn build(db: Db) -> World {
         .await
         .unwrap();
     }
-    w.commit().await.unwrap();
-    let share_user = us[17].actor.user;
     let mut records = Vec::new();
     let mut k = 0;
     for (ui, (unit, org, _)) in units.iter().enumerate() {
         for classification in Clearance::ALL {
             for tlp in [Tlp::Red, Tlp::Amber, Tlp::Green] {
                 for province in [Some(p05), Some(p03), None] {
-                    for share in 0..5 {
+                    for _ in 0..PATTERNS {
                         k += 1;
                         let id = RecordId::from_uuid(app.new_uuid());
                         let access = RecordAccess {
@@ -223,10 +512,15 @@ async fn build(db: Db) -> World {
                             classification,
                             tlp,
                         };
+                        let title = if k % 3 == 0 {
+                            format!("Report {k} heroin courier")
+                        } else {
+                            format!("Report {k}")
+                        };
                         let report = IntelReport {
                             id,
                             reference: format!("IR-T-2026-{k:04}"),
-                            title: ReportTitle::parse(&format!("Report {k}")).unwrap(),
+                            title: ReportTitle::parse(&title).unwrap(),
                             body: ReportText::parse("body", "text").unwrap(),
                             reported_on: app.now().date(),
                             source: SourceCode::parse(&format!("SRC-{ui}")).unwrap(),
@@ -238,190 +532,771 @@ async fn build(db: Db) -> World {
                             handling_conditions: String::new(),
                             access: access.clone(),
                         };
-                        let mut w = app.write_as_system().await.unwrap();
                         w.insert_intel_report(&report).await.unwrap();
-                        w.commit().await.unwrap();
                         records.push(R {
                             access,
                             shares: Vec::new(),
+                            reference: report.reference.clone(),
+                            text: title,
+                            operation: String::new(),
+                            status: String::new(),
+                            substance: String::new(),
+                            occurred_on: String::new(),
                         });
-                        let _ = share;
                     }
                 }
             }
         }
     }
-    // Shares, written through the store (the sharing rules themselves are
-    // tested separately): none, to G1, to the second organisation, to one
-    // user, and to that user but already expired.
+
+    w.commit().await.unwrap();
+
+    // Cases of every shape, each with one seized item. A case always has a
+    // province; 01 is outside every provincial scope of the matrix.
     let now = app.now();
-    for (i, r) in records.iter_mut().enumerate() {
-        let (kind, id, expired) = match i % 5 {
-            0 => continue,
-            1 => ("group", g1.to_string(), false),
-            2 => ("organisation", orgs[1].to_string(), false),
-            3 => ("user", share_user.to_string(), false),
-            _ => ("user", share_user.to_string(), true),
-        };
-        let share = dcis_store::Share {
-            id: dcis_domain::access::ShareId::from_uuid(app.new_uuid()),
-            record: r.access.record,
-            target: dcis_domain::access::ShareTarget::parse(kind, &id).unwrap(),
-            basis: dcis_domain::access::ShareBasis::Release,
-            handling: String::new(),
-            shared_by: sys_admin.user,
-            shared_at: now,
-            expires_at: Some(now + time::Duration::days(if expired { -1 } else { 1 }) * 1),
-            revoked_at: None,
-        };
-        // An "expired" share expires one millisecond after it was made.
-        let share = if expired {
-            dcis_store::Share {
-                expires_at: Some(now + time::Duration::milliseconds(1)),
-                ..share
+    let mut w = app.write_as_system().await.unwrap();
+    let mut cases = Vec::new();
+    let mut k = 0;
+    for (unit, org, _) in &units {
+        for classification in Clearance::ALL {
+            for tlp in [Tlp::Red, Tlp::Amber, Tlp::Green] {
+                for province in [p05, p03, p01] {
+                    for _ in 0..PATTERNS {
+                        k += 1;
+                        let id = RecordId::from_uuid(app.new_uuid());
+                        let access = RecordAccess {
+                            record: id,
+                            kind: RecordKind::Case,
+                            owner_organisation: *org,
+                            owner_unit: *unit,
+                            province: Some(province),
+                            classification,
+                            tlp,
+                        };
+                        let status = ["open", "under_investigation", "closed"][(k / 2) % 3];
+                        let heroin = k % 3 == 0;
+                        let narrative = if k % 4 == 0 {
+                            format!("Synthetic matrix case {k}. Codeword Sapphire.")
+                        } else {
+                            format!("Synthetic matrix case {k}.")
+                        };
+                        let fields = CaseFields {
+                            reference: format!("C-T-2026-{k:04}"),
+                            occurred_on: format!("2026-{:02}-{:02}", 1 + k % 12, 1 + k % 28),
+                            occurred_time: "10:30".into(),
+                            province: province.as_str().into(),
+                            operation_name: if k % 5 == 1 { "Golden Lotus" } else { "" }.into(),
+                            detection_method: "checkpoint_search".into(),
+                            transport_mode: "truck".into(),
+                            concealment_method: "tea_packaging".into(),
+                            origin_country: "MM".into(),
+                            destination_country: "TH".into(),
+                            status: status.into(),
+                            narrative: narrative.clone(),
+                            ..Default::default()
+                        };
+                        let record = CaseRecord {
+                            id,
+                            agency: *org,
+                            fields: fields.clone(),
+                            access: access.clone(),
+                            created_at: now,
+                            updated_at: now,
+                        };
+                        let item = item_record(
+                            id,
+                            1,
+                            SeizureItemId::from_uuid(app.new_uuid()),
+                            &SeizureItemFields {
+                                substance: if heroin { "HEROIN" } else { "METH_TABLET" }.into(),
+                                form: if heroin { "powder" } else { "tablet" }.into(),
+                                quantity: if heroin { "1.5" } else { "2000" }.into(),
+                                unit: if heroin { "kg" } else { "tablets" }.into(),
+                                ..Default::default()
+                            },
+                        )
+                        .unwrap();
+                        w.insert_case(&record).await.unwrap();
+                        w.insert_item(&item).await.unwrap();
+                        cases.push(R {
+                            access,
+                            shares: Vec::new(),
+                            reference: fields.reference,
+                            text: narrative,
+                            operation: fields.operation_name,
+                            status: status.into(),
+                            substance: item.fields.substance.clone(),
+                            occurred_on: fields.occurred_on,
+                        });
+                    }
+                }
             }
-        } else {
-            share
-        };
-        let mut w = app.write_as_system().await.unwrap();
-        w.insert_share(RecordKind::IntelligenceReport, &share)
-            .await
-            .unwrap();
-        w.commit().await.unwrap();
-        r.shares.push((kind, id, expired));
+        }
     }
+
+    // Shares, written through the store (the sharing rules themselves are
+    // tested separately), in the order of PATTERNS.
+    w.commit().await.unwrap();
+    let mut shares_written = 0;
+    let mut w = app.write_as_system().await.unwrap();
+    for (list, kind) in [
+        (&mut records, RecordKind::IntelligenceReport),
+        (&mut cases, RecordKind::Case),
+    ] {
+        for (i, r) in list.iter_mut().enumerate() {
+            let (target, id, expired, revoked) = match i % PATTERNS {
+                0 => continue,
+                1 => ("group", g1.to_string(), false, false),
+                2 => ("organisation", orgs[1].to_string(), false, false),
+                3 => ("user", share_user.to_string(), false, false),
+                4 => ("user", share_user.to_string(), true, false),
+                5 => ("unit", units[1].0.to_string(), false, false),
+                6 => ("unit", units[1].0.to_string(), false, true),
+                _ => ("group", g2.to_string(), false, false),
+            };
+            let share = dcis_store::Share {
+                id: dcis_domain::access::ShareId::from_uuid(app.new_uuid()),
+                record: r.access.record,
+                target: dcis_domain::access::ShareTarget::parse(target, &id).unwrap(),
+                basis: dcis_domain::access::ShareBasis::Release,
+                handling: String::new(),
+                shared_by: sys_admin.user,
+                shared_at: now,
+                // An "expired" share expires one millisecond after it was
+                // made (the clock moves on below).
+                expires_at: Some(if expired {
+                    now + time::Duration::milliseconds(1)
+                } else {
+                    now + time::Duration::days(1)
+                }),
+                revoked_at: None,
+            };
+            w.insert_share(kind, &share).await.unwrap();
+            if revoked {
+                w.revoke_share(kind, &share).await.unwrap();
+            }
+            shares_written += 1;
+            r.shares.push(S {
+                kind: target,
+                id,
+                expired,
+                revoked,
+            });
+        }
+    }
+    w.commit().await.unwrap();
+    assert!(shares_written > 0);
     // Let the expired shares expire.
     clock.0.fetch_add(10, Ordering::SeqCst);
     World {
         app,
         users: us,
         records,
+        cases,
     }
 }
 
-async fn matrix(db: Db) {
-    let world = build(db).await;
+/// The policy's single-record decision against the rules.
+fn check_decide(u: &U, ui: usize, r: &R, now_ms: i64) {
+    let facts: Vec<_> = r
+        .shares
+        .iter()
+        .map(|s| dcis_policy::records::ShareFacts {
+            target: dcis_domain::access::ShareTarget::parse(s.kind, &s.id).unwrap(),
+            expires_at_ms: Some(if s.expired {
+                now_ms - 1
+            } else {
+                now_ms + 86_400_000
+            }),
+            revoked: s.revoked,
+        })
+        .collect();
+    let d = decide(&u.actor, &u.groups, &r.access, &facts, now_ms);
+    let got = Expect {
+        list: d.list,
+        read: d.read,
+        edit: d.edit,
+        share: d.share,
+        export: d.export,
+        originator: d.originator,
+    };
+    assert_eq!(
+        got,
+        expect(u, r),
+        "decide: user {ui} {:?} record {:?} shares {:?}",
+        u.actor,
+        r.access,
+        r.shares
+    );
+}
+
+/// Reports: list, search, the API's pages, decide; view, request page and
+/// history on a sample.
+async fn check_reports(world: &World, ui: usize, u: &U, cells: &mut Cells) {
     let app = &world.app;
     let now_ms = dcis_domain::time::to_millis(app.now());
-    let by_id: HashMap<RecordId, &R> = world.records.iter().map(|r| (r.access.record, r)).collect();
-    let mut cells = 0u64;
-    let mut readable_cells = 0u64;
-    for (ui, u) in world.users.iter().enumerate() {
-        // Path 1: the list (one query per user, all records): every record
-        // appears exactly when it may be listed, marked readable exactly
-        // when it may be read, and no title leaks for the others.
-        let (rows, total) = app.intel_reports(&u.actor, None, 10_000, 0).await.unwrap();
-        assert_eq!(total as usize, rows.len());
-        let listed: HashMap<RecordId, &dcis_store::ReportSummary> =
-            rows.iter().map(|r| (r.access.record, r)).collect();
-        for r in &world.records {
-            let (list, read) = expected(u, r);
-            let got = listed.get(&r.access.record);
+    // The list (one query per user, all records): every record appears
+    // exactly when it may be listed, marked readable exactly when it may be
+    // read, and no title or grade leaks for the others.
+    let t = Instant::now();
+    let (rows, total) = app.intel_reports(&u.actor, None, 10_000, 0).await.unwrap();
+    assert_eq!(total as usize, rows.len());
+    let listed: HashMap<RecordId, &dcis_store::ReportSummary> =
+        rows.iter().map(|r| (r.access.record, r)).collect();
+    for r in &world.records {
+        let (list, read) = expected(u, r);
+        let got = listed.get(&r.access.record);
+        assert_eq!(
+            got.is_some(),
+            list,
+            "report list: user {ui} {:?} record {:?} shares {:?}",
+            u.actor,
+            r.access,
+            r.shares
+        );
+        if let Some(g) = got {
             assert_eq!(
-                got.is_some(),
-                list,
-                "list: user {ui} {:?} record {:?} shares {:?}",
-                u.actor,
-                r.access,
-                r.shares
-            );
-            if let Some(g) = got {
-                assert_eq!(
-                    g.readable, read,
-                    "readable: user {ui} record {:?}",
-                    r.access
-                );
-                assert_eq!(
-                    g.title.is_some(),
-                    read,
-                    "title leak: user {ui} record {:?}",
-                    r.access
-                );
-            }
-            // Path 2: the policy's single-record decision agrees with the rules.
-            let facts: Vec<_> = r
-                .shares
-                .iter()
-                .map(|(k, id, expired)| dcis_policy::records::ShareFacts {
-                    target: dcis_domain::access::ShareTarget::parse(k, id).unwrap(),
-                    expires_at_ms: Some(if *expired {
-                        now_ms - 1
-                    } else {
-                        now_ms + 86_400_000
-                    }),
-                    revoked: false,
-                })
-                .collect();
-            let d = decide(&u.actor, &u.groups, &r.access, &facts, now_ms);
-            assert_eq!(
-                (d.list, d.read),
-                (list, read),
-                "decide: user {ui} record {:?}",
+                g.readable, read,
+                "readable: user {ui} record {:?}",
                 r.access
             );
-            cells += 2;
-            readable_cells += u64::from(read);
-        }
-        // Paths 3 and 4, on a deterministic sample of records per user: the
-        // single-record view (404 / 403 request access / the report) and the
-        // record's history (404 unless readable).
-        for (ri, r) in world
-            .records
-            .iter()
-            .enumerate()
-            .filter(|(ri, _)| (ri + ui) % 23 == 0)
-        {
-            let (list, read) = expected(u, r);
-            let view = app.intel_report(&u.actor, r.access.record, "/test").await;
-            match (&view, list, read) {
-                (Ok(rep), _, true) => assert_eq!(rep.id, r.access.record),
-                (Err(AppError::Forbidden(Denied::RequestAccess)), true, false) => {}
-                (Err(AppError::NotFound), false, false) => {}
-                other => panic!(
-                    "view: user {ui} record {ri}: got {:?}, expected list={list} read={read}",
-                    other.0
-                ),
-            }
-            let history = app
-                .history(
-                    &u.actor,
-                    "intelligence_report",
-                    &r.access.record.to_string(),
-                )
-                .await;
-            assert_eq!(history.is_ok(), read, "history: user {ui} record {ri}");
-            cells += 2;
+            assert_eq!(
+                g.title.is_some(),
+                read,
+                "title leak: user {ui} {:?}",
+                r.access
+            );
+            assert_eq!(
+                g.grade.is_some(),
+                read,
+                "grade leak: user {ui} {:?}",
+                r.access
+            );
+            assert_eq!(g.reference, r.reference);
         }
     }
-    let _ = by_id;
-    // Every read of a report was audited on the record's history.
-    let audited: BTreeSet<String> = ["read".to_owned()].into_iter().collect();
-    let some_read = world.records.iter().find_map(|r| {
-        let u = world.users.iter().find(|u| expected(u, r).1)?;
-        Some((u, r))
-    });
-    if let Some((u, r)) = some_read {
-        app.intel_report(&u.actor, r.access.record, "/audit-check")
+    cells.add("report list", world.records.len(), t);
+    let t = Instant::now();
+    for r in &world.records {
+        check_decide(u, ui, r, now_ms);
+    }
+    cells.add("report decide", world.records.len(), t);
+
+    // The search: the reference of every listed report, the title of
+    // readable ones only.
+    for q in REPORT_QUERIES {
+        let t = Instant::now();
+        let (rows, total) = app
+            .intel_reports(&u.actor, Some(q), 10_000, 0)
             .await
             .unwrap();
+        assert_eq!(total as usize, rows.len(), "search {q:?} total");
+        let found: HashMap<RecordId, &dcis_store::ReportSummary> =
+            rows.iter().map(|r| (r.access.record, r)).collect();
+        for r in &world.records {
+            let want = report_found(u, r, q);
+            assert_eq!(
+                found.contains_key(&r.access.record),
+                want,
+                "report search {q:?}: user {ui} {:?} record {:?} {:?} shares {:?}",
+                u.actor,
+                r.access,
+                r.text,
+                r.shares
+            );
+            if let Some(g) = found.get(&r.access.record) {
+                assert_eq!(g.title.is_some(), expected(u, r).1, "search title leak");
+            }
+        }
+        cells.add("report search", world.records.len(), t);
+    }
+
+    // The API's list: page by page (its page sizes, 1 to 500), the pages
+    // together hold each listed report once and nothing else.
+    let t = Instant::now();
+    let per_page = [50, 250, 500][ui % 3];
+    let mut seen: HashMap<RecordId, bool> = HashMap::new();
+    let mut offset = 0;
+    loop {
+        let (rows, total) = app
+            .intel_reports(&u.actor, None, per_page, offset)
+            .await
+            .unwrap();
+        for s in &rows {
+            assert!(
+                seen.insert(s.access.record, s.readable).is_none(),
+                "report twice in the pages: user {ui}"
+            );
+            assert_eq!(s.title.is_some(), s.readable);
+        }
+        offset += per_page;
+        if rows.is_empty() || offset >= total {
+            assert_eq!(seen.len() as i64, total, "pages and total: user {ui}");
+            break;
+        }
+    }
+    for r in &world.records {
+        let (list, read) = expected(u, r);
+        assert_eq!(
+            seen.get(&r.access.record).copied(),
+            list.then_some(read),
+            "API pages: user {ui} record {:?}",
+            r.access
+        );
+    }
+    cells.add("report API list (pages)", world.records.len(), t);
+
+    // On a deterministic sample of records per user: the single-record view
+    // (also the API's get: 404 / 403 request access / the report), what the
+    // request page may show, and the record's history (404 unless
+    // readable).
+    for (ri, r) in world
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(ri, _)| (ri + ui).is_multiple_of(SAMPLE))
+    {
+        let (list, read) = expected(u, r);
+        let t = Instant::now();
+        let view = app.intel_report(&u.actor, r.access.record, "/test").await;
+        match (&view, list, read) {
+            (Ok(rep), _, true) => {
+                assert_eq!(rep.id, r.access.record);
+                assert_eq!(rep.title.as_str(), r.text);
+            }
+            (Err(AppError::Forbidden(Denied::RequestAccess)), true, false) => {}
+            (Err(AppError::NotFound), false, false) => {}
+            other => panic!(
+                "report view: user {ui} record {ri}: got {:?}, expected list={list} read={read}",
+                other.0
+            ),
+        }
+        cells.add("report view / API get", 1, t);
+        let t = Instant::now();
+        match app.intel_summary(&u.actor, r.access.record).await {
+            Ok(s) => {
+                assert!(
+                    list,
+                    "request page of an unlisted report: user {ui} record {ri}"
+                );
+                assert_eq!(s.readable, read);
+                assert_eq!(s.title.is_some(), read, "request page title leak");
+                assert_eq!(s.reference, r.reference);
+            }
+            Err(AppError::NotFound) => assert!(!list, "request page: user {ui} record {ri}"),
+            Err(e) => panic!("request page: {e:?}"),
+        }
+        cells.add("report request page", 1, t);
+        let t = Instant::now();
+        let history = app
+            .history(
+                &u.actor,
+                "intelligence_report",
+                &r.access.record.to_string(),
+            )
+            .await;
+        assert_eq!(
+            history.is_ok(),
+            read,
+            "report history: user {ui} record {ri}"
+        );
+        cells.add("report history", 1, t);
+    }
+}
+
+/// Cases: list, searches and filters, the API's pages, decide; view,
+/// request page and history on a sample.
+async fn check_cases(world: &World, ui: usize, u: &U, cells: &mut Cells, queries: &[CaseQuery]) {
+    let app = &world.app;
+    let now_ms = dcis_domain::time::to_millis(app.now());
+    let all = CaseFilter {
+        limit: 10_000,
+        ..Default::default()
+    };
+    let reader = reads_records(u.actor.role);
+    let t = Instant::now();
+    match app.cases(&u.actor, &all).await {
+        Ok((rows, total)) => {
+            assert!(reader, "case list for a role that may not read records");
+            assert_eq!(total as usize, rows.len());
+            let listed: HashMap<RecordId, &dcis_store::CaseSummary> =
+                rows.iter().map(|r| (r.access.record, r)).collect();
+            for r in &world.cases {
+                let (list, read) = expected(u, r);
+                let got = listed.get(&r.access.record);
+                assert_eq!(
+                    got.is_some(),
+                    list,
+                    "case list: user {ui} {:?} case {:?} shares {:?}",
+                    u.actor,
+                    r.access,
+                    r.shares
+                );
+                if let Some(g) = got {
+                    assert_eq!(g.readable, read, "case readable: user {ui} {:?}", r.access);
+                    assert_eq!(g.status.is_some(), read, "status leak: {:?}", r.access);
+                    assert_eq!(
+                        g.substances.is_some(),
+                        read,
+                        "substance leak: {:?}",
+                        r.access
+                    );
+                    assert_eq!(g.reference, r.reference);
+                }
+            }
+        }
+        Err(AppError::Forbidden(Denied::Permission(_))) => {
+            assert!(!reader, "case list refused to a reader: user {ui}");
+            assert!(world.cases.iter().all(|r| !expected(u, r).0));
+        }
+        Err(e) => panic!("case list: {e:?}"),
+    }
+    cells.add("case list", world.cases.len(), t);
+    let t = Instant::now();
+    for r in &world.cases {
+        check_decide(u, ui, r, now_ms);
+    }
+    cells.add("case decide", world.cases.len(), t);
+
+    // Searches and filters.
+    for q in queries {
+        let t = Instant::now();
+        let filter = CaseFilter {
+            limit: 10_000,
+            ..q.filter.clone()
+        };
+        let found: BTreeMap<RecordId, bool> = match app.cases(&u.actor, &filter).await {
+            Ok((rows, total)) => {
+                assert_eq!(total as usize, rows.len(), "case search {}: total", q.name);
+                rows.iter().map(|r| (r.access.record, r.readable)).collect()
+            }
+            Err(AppError::Forbidden(_)) if !reader => BTreeMap::new(),
+            Err(e) => panic!("case search {}: {e:?}", q.name),
+        };
+        for r in &world.cases {
+            let (list, read) = expected(u, r);
+            let want = (q.matches)(r, list, read);
+            assert_eq!(
+                found.get(&r.access.record).copied(),
+                want.then_some(read),
+                "case search {}: user {ui} {:?} case {:?} {:?} shares {:?}",
+                q.name,
+                u.actor,
+                r.access,
+                r.reference,
+                r.shares
+            );
+        }
+        cells.add("case search and filters", world.cases.len(), t);
+    }
+
+    // The API's list, page by page.
+    if reader {
+        let t = Instant::now();
+        let per_page = [50, 250, 500][(ui + 1) % 3];
+        let mut seen: HashMap<RecordId, bool> = HashMap::new();
+        let mut page = 1;
+        loop {
+            let f = CaseFilter {
+                limit: per_page,
+                offset: (page - 1) * per_page,
+                ..Default::default()
+            };
+            let (rows, total) = app.cases(&u.actor, &f).await.unwrap();
+            for s in &rows {
+                assert!(
+                    seen.insert(s.access.record, s.readable).is_none(),
+                    "case twice in the pages: user {ui}"
+                );
+            }
+            if rows.is_empty() || page * per_page >= total {
+                assert_eq!(seen.len() as i64, total, "case pages and total: user {ui}");
+                break;
+            }
+            page += 1;
+        }
+        for r in &world.cases {
+            let (list, read) = expected(u, r);
+            assert_eq!(
+                seen.get(&r.access.record).copied(),
+                list.then_some(read),
+                "case API pages: user {ui} case {:?}",
+                r.access
+            );
+        }
+        cells.add("case API list (pages)", world.cases.len(), t);
+    }
+
+    // A sample: view (and the API's get), request page, history.
+    for (ri, r) in world
+        .cases
+        .iter()
+        .enumerate()
+        .filter(|(ri, _)| (ri + ui) % SAMPLE == SAMPLE / 2)
+    {
+        let (list, read) = expected(u, r);
+        let t = Instant::now();
+        let view = app.case(&u.actor, r.access.record, "/test").await;
+        match (&view, list, read) {
+            (Ok((c, items)), _, true) => {
+                assert_eq!(c.id, r.access.record);
+                assert_eq!(c.fields.narrative, r.text);
+                assert_eq!(items.len(), 1);
+            }
+            (Err(AppError::Forbidden(Denied::RequestAccess)), true, false) => {}
+            (Err(AppError::NotFound), false, false) => {}
+            other => panic!(
+                "case view: user {ui} case {ri}: got {:?}, expected list={list} read={read}",
+                other.0
+            ),
+        }
+        cells.add("case view / API get", 1, t);
+        let t = Instant::now();
+        match app.case_listing(&u.actor, r.access.record).await {
+            Ok((a, reference, _)) => {
+                assert!(
+                    list,
+                    "request page of an unlisted case: user {ui} case {ri}"
+                );
+                assert_eq!(a, r.access);
+                assert_eq!(reference, r.reference);
+            }
+            Err(AppError::NotFound) => assert!(!list, "case request page: user {ui} case {ri}"),
+            Err(e) => panic!("case request page: {e:?}"),
+        }
+        cells.add("case request page", 1, t);
+        let t = Instant::now();
+        let history = app
+            .history(&u.actor, "case", &r.access.record.to_string())
+            .await;
+        assert_eq!(history.is_ok(), read, "case history: user {ui} case {ri}");
+        cells.add("case history", 1, t);
+    }
+}
+
+/// The case ids of an export's audit entry.
+async fn audited_export(app: &App, id: uuid::Uuid) -> BTreeSet<String> {
+    let h = app
+        .store
+        .audit_history("export", &id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(h.len(), 1, "one audit entry per export");
+    let after: serde_json::Value = serde_json::from_str(&h[0].after).unwrap();
+    after["case_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The export: the cases the actor may read (never those only listed), for
+/// roles that may export; refused to the others.
+async fn check_export(world: &World, ui: usize, u: &U, cells: &mut Cells) {
+    let app = &world.app;
+    let sapphire = CaseFilter {
+        text: Some("sapphire".into()),
+        ..Default::default()
+    };
+    let variants: [(&'static str, &CaseFilter, ExportFormat); 3] = [
+        ("export CSV", &CaseFilter::default(), ExportFormat::Csv),
+        ("export CSV, searched", &sapphire, ExportFormat::Csv),
+        ("export XLSX", &CaseFilter::default(), ExportFormat::Xlsx),
+    ];
+    for (path, filter, format) in variants {
+        // XLSX on every fourth user: building the workbook is slow.
+        if format == ExportFormat::Xlsx && !ui.is_multiple_of(4) {
+            continue;
+        }
+        let t = Instant::now();
+        let want: BTreeSet<String> = world
+            .cases
+            .iter()
+            .filter(|r| expect(u, r).export && (filter.text.is_none() || has(&r.text, "sapphire")))
+            .map(|r| r.access.record.to_string())
+            .collect();
+        match app.export_cases(&u.actor, filter, format, "/test").await {
+            Ok(mut e) => {
+                assert!(
+                    reads_records(u.actor.role) && exports_records(u.actor.role),
+                    "{path} for a role that may not export: user {ui}"
+                );
+                let mut bytes = Vec::new();
+                e.file.read_to_end(&mut bytes).unwrap();
+                assert_eq!(hex::encode(Sha256::digest(&bytes)), e.sha256);
+                assert_eq!(e.cases as usize, want.len(), "{path}: user {ui}");
+                if format == ExportFormat::Csv {
+                    let text = String::from_utf8(bytes).unwrap();
+                    let text = text.trim_start_matches('\u{feff}');
+                    let mut rd = csv::Reader::from_reader(text.as_bytes());
+                    let header = rd.headers().unwrap().clone();
+                    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+                    let (id_col, ref_col) = (at("case_id"), at("reference"));
+                    let by_id: HashMap<String, &R> = world
+                        .cases
+                        .iter()
+                        .map(|r| (r.access.record.to_string(), r))
+                        .collect();
+                    let mut got = BTreeSet::new();
+                    for row in rd.records() {
+                        let row = row.unwrap();
+                        let id = row[id_col].to_owned();
+                        let r = by_id
+                            .get(&id)
+                            .unwrap_or_else(|| panic!("{path}: unknown case {id}"));
+                        assert_eq!(&row[ref_col], r.reference);
+                        assert!(got.insert(id), "{path}: one row per case (one item each)");
+                    }
+                    assert_eq!(got, want, "{path}: user {ui} {:?}", u.actor);
+                }
+                assert_eq!(
+                    audited_export(app, e.id).await,
+                    want,
+                    "{path}: the audit entry names the exported cases"
+                );
+            }
+            Err(AppError::Forbidden(Denied::Permission(_))) => {
+                assert!(
+                    !(reads_records(u.actor.role) && exports_records(u.actor.role)),
+                    "{path} refused to an exporter: user {ui}"
+                );
+                assert!(want.is_empty());
+            }
+            Err(e) => panic!("{path}: user {ui}: {e:?}"),
+        }
+        cells.add(path, world.cases.len(), t);
+    }
+}
+
+/// The audit log: entries about records only for records the reader may
+/// read ("the log must not reveal that a secret record exists"). Every
+/// record has its creation entry, so the records in the log are exactly
+/// the readable ones.
+async fn check_audit_log(world: &World, ui: usize, u: &U, cells: &mut Cells) {
+    let app = &world.app;
+    let t = Instant::now();
+    match app.audit_log(&u.actor, None, Some("create"), 100_000).await {
+        Ok(entries) => {
+            assert!(reads_audit_log(u.actor.role), "audit log: user {ui}");
+            let got: BTreeSet<&str> = entries
+                .iter()
+                .filter(|e| e.entity_type == "case" || e.entity_type == "intelligence_report")
+                .map(|e| e.entity_id.as_str())
+                .collect();
+            let want_ids: Vec<String> = world
+                .records
+                .iter()
+                .chain(&world.cases)
+                .filter(|r| expected(u, r).1)
+                .map(|r| r.access.record.to_string())
+                .collect();
+            let want: BTreeSet<&str> = want_ids.iter().map(String::as_str).collect();
+            assert_eq!(got, want, "audit log: user {ui} {:?}", u.actor);
+        }
+        Err(AppError::Forbidden(Denied::Permission(_))) => {
+            assert!(
+                !reads_audit_log(u.actor.role),
+                "audit log refused: user {ui}"
+            );
+        }
+        Err(e) => panic!("audit log: {e:?}"),
+    }
+    cells.add("audit log", world.records.len() + world.cases.len(), t);
+}
+
+async fn matrix(db: Db) {
+    let started = Instant::now();
+    let world = build(db).await;
+    let built = started.elapsed();
+    let world = std::sync::Arc::new(world);
+    let mut lanes = tokio::task::JoinSet::new();
+    for lane in 0..LANES {
+        let world = world.clone();
+        lanes.spawn(async move {
+            let queries = case_queries();
+            let mut cells = Cells::default();
+            for (ui, u) in world.users.iter().enumerate() {
+                if ui % LANES != lane {
+                    continue;
+                }
+                check_reports(&world, ui, u, &mut cells).await;
+                check_cases(&world, ui, u, &mut cells, &queries).await;
+                check_export(&world, ui, u, &mut cells).await;
+                check_audit_log(&world, ui, u, &mut cells).await;
+            }
+            cells
+        });
+    }
+    let mut cells = Cells::default();
+    while let Some(lane) = lanes.join_next().await {
+        cells.merge(lane.unwrap_or_else(|e| panic!("a lane of the matrix failed: {e}")));
+    }
+    let app = &world.app;
+    // Every read of a report, and of a restricted case, was audited on the
+    // record's history.
+    for records in [&world.records, &world.cases] {
+        let (u, r) = records
+            .iter()
+            .filter(|r| r.access.classification >= Clearance::Restricted)
+            .find_map(|r| Some((world.users.iter().find(|u| expected(u, r).1)?, r)))
+            .unwrap();
+        let kind = r.access.kind.as_str();
+        if r.access.kind == RecordKind::Case {
+            app.case(&u.actor, r.access.record, "/audit-check")
+                .await
+                .unwrap();
+        } else {
+            app.intel_report(&u.actor, r.access.record, "/audit-check")
+                .await
+                .unwrap();
+        }
         let h = app
             .store
-            .audit_history("intelligence_report", &r.access.record.to_string())
+            .audit_history(kind, &r.access.record.to_string())
             .await
             .unwrap();
-        assert!(h
-            .iter()
-            .any(|e| audited.contains(&e.action) && e.actor == u.actor.user.to_string()));
+        assert!(
+            h.iter()
+                .any(|e| e.action == "read" && e.actor == u.actor.user.to_string()),
+            "the read of a {kind} is audited"
+        );
     }
-    println!(
-        "authorisation matrix ({db:?}): {} users × {} records, {cells} cells checked ({readable_cells} readable)",
-        world.users.len(),
-        world.records.len()
-    );
+    let readable: usize = world
+        .users
+        .iter()
+        .map(|u| {
+            world
+                .records
+                .iter()
+                .chain(&world.cases)
+                .filter(|r| expected(u, r).1)
+                .count()
+        })
+        .sum();
+    let pairs = world.users.len() * (world.records.len() + world.cases.len());
     assert!(
-        readable_cells > 0 && readable_cells < cells / 2,
+        readable > 0 && readable < pairs / 2,
         "the matrix must contain both outcomes"
     );
+    let mut report = format!(
+        "authorisation matrix ({db:?}): {} users × ({} reports + {} cases), {} of {pairs} user-record pairs readable; \
+         {} cells checked in {:.1} s (world built in {:.1} s; time per path summed over {LANES} concurrent lanes):",
+        world.users.len(),
+        world.records.len(),
+        world.cases.len(),
+        readable,
+        cells.total(),
+        started.elapsed().as_secs_f64(),
+        built.as_secs_f64(),
+    );
+    for (path, (n, took)) in &cells.0 {
+        report.push_str(&format!(
+            "\n  {path:<28} {n:>9} cells {:>7.1} s",
+            took.as_secs_f64()
+        ));
+    }
+    println!("{report}");
 }
 crate::both!(matrix);
 
