@@ -480,3 +480,55 @@ fn row_error(c: &CaseRows, e: &FieldError) -> RowError {
     }
     RowError::from_field(c.first_row(), e)
 }
+
+/// The template of a case file as CSV: the header row of every column an
+/// import reads (UTF-8 with a byte-order mark, CRLF), nothing else.
+pub fn template_csv() -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend(dcis_import::columns::import_columns().join(",").as_bytes());
+    out.extend(b"\r\n");
+    out
+}
+
+/// The template of a case file as XLSX: a sheet `cases` with the header
+/// row (bold, frozen) and every column formatted as text, so that codes
+/// such as province `05` and dates keep their form when typed; and a sheet
+/// `columns` that explains each column (`describe` gives the text in the
+/// reader's language; `required_label` marks the required ones).
+pub fn template_xlsx(
+    describe: impl Fn(&str) -> String,
+    required_label: &str,
+) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let x = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx template: {e}"));
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let columns = dcis_import::columns::import_columns();
+    let sheet = book.add_worksheet();
+    sheet.set_name("cases").map_err(x)?;
+    for (c, name) in columns.iter().enumerate() {
+        let c = u16::try_from(c).map_err(|e| AppError::Internal(e.to_string()))?;
+        sheet
+            .write_string_with_format(0, c, *name, &bold)
+            .map_err(x)?;
+        sheet.set_column_format(c, &text).map_err(x)?;
+        sheet.set_column_width(c, 16).map_err(x)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(x)?;
+    let help = book.add_worksheet();
+    help.set_name("columns").map_err(x)?;
+    help.set_column_width(0, 24).map_err(x)?;
+    help.set_column_width(1, 12).map_err(x)?;
+    help.set_column_width(2, 90).map_err(x)?;
+    for (r, name) in columns.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|e| AppError::Internal(e.to_string()))?;
+        help.write_string_with_format(r, 0, *name, &bold)
+            .map_err(x)?;
+        if dcis_import::columns::REQUIRED.contains(name) {
+            help.write_string(r, 1, required_label).map_err(x)?;
+        }
+        help.write_string(r, 2, describe(name)).map_err(x)?;
+    }
+    book.save_to_buffer().map_err(x)
+}

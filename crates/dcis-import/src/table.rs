@@ -389,6 +389,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FieldError> {
                     .with("reason", key));
             }
             let names = headers(cells.iter().map(|(_, t)| t.clone()).collect())?;
+            table.headers = names.clone();
             header = Some(cells.iter().map(|(c, _)| *c).zip(names).collect());
             continue;
         };
@@ -403,25 +404,17 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FieldError> {
             continue;
         }
         for (c, key) in problems {
-            // A merged cell's empty parts in blank rows are not worth a
-            // report of their own; the region's first cell is reported.
             table
                 .problems
                 .push(RowError::cell(number, &col_name(c), key).with("cell", a1(r, c)));
         }
         let texts: Vec<String> = cells.into_iter().map(|(_, t)| t).collect();
+        // A blank row is not kept (push_row skips it), but its problems
+        // (a formula giving nothing, an error value) are reported above.
         push_row(&mut table, number, texts)?;
-        if blank {
-            // Kept only for its problems: an otherwise empty row with a
-            // formula or error still has to be reported, and now is.
-            table.rows.pop();
-        }
     }
     match header {
-        Some(h) => {
-            table.headers = h.into_iter().map(|(_, n)| n).collect();
-            Ok(table)
-        }
+        Some(_) => Ok(table),
         None => Err(FieldError::new("file", "err-import-empty")),
     }
 }
@@ -486,6 +479,43 @@ mod tests {
         assert_eq!(
             read(b"PK\x03\x04garbage").unwrap_err().key,
             "err-import-xlsx"
+        );
+    }
+
+    #[test]
+    fn xlsx_rows_formulas_and_merged_cells() {
+        use rust_xlsxwriter::{Formula, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in ["reference", "occurred_on", "quantity"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_string(1, 0, "A-1").unwrap();
+        sheet.write_number(1, 1, 46095.0).unwrap();
+        sheet.write_number(1, 2, 1250.0).unwrap();
+        sheet.write_string(2, 0, "A-2").unwrap();
+        sheet.write_formula(2, 2, Formula::new("=1+1")).unwrap();
+        sheet
+            .merge_range(3, 0, 4, 0, "A-3", &rust_xlsxwriter::Format::new())
+            .unwrap();
+        sheet.write_string(3, 1, "2026-01-01").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let t = read(&bytes).unwrap();
+        assert_eq!(t.format, Some(Format::Xlsx));
+        assert_eq!(t.headers, ["reference", "occurred_on", "quantity"]);
+        assert_eq!(t.rows[0].cells, ["A-1", "46095", "1250"]);
+        assert_eq!(t.rows[0].number, 2);
+        let found: Vec<(usize, &str, &str)> = t
+            .problems
+            .iter()
+            .map(|p| (p.row, p.column.as_str(), p.key.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (3, "quantity", "err-import-formula"),
+                (4, "reference", "err-import-merged"),
+            ]
         );
     }
 

@@ -13,6 +13,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod imports;
 pub mod middleware;
 pub mod pages;
 
@@ -30,6 +31,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The largest file upload accepted (imports), in bytes.
+    pub upload_limit: usize,
     /// The longest a request may take before it is answered with 408/503.
     pub request_timeout: Duration,
     /// Shown on the log-in page of demo instances.
@@ -41,6 +44,7 @@ impl Default for WebConfig {
         Self {
             secure_cookies: false,
             body_limit: 2 * 1024 * 1024,
+            upload_limit: dcis_import::table::MAX_BYTES + 64 * 1024,
             request_timeout: Duration::from_secs(30),
             demo_banner: None,
         }
@@ -53,6 +57,7 @@ pub struct AppState {
     pub app: App,
     pub catalogue: Arc<Catalogue>,
     pub config: Arc<WebConfig>,
+    pub imports: Arc<imports::ImportJobs>,
 }
 
 /// Builds the whole HTTP application.
@@ -89,6 +94,7 @@ impl AppState {
             app,
             catalogue: Arc::new(Catalogue::load()?),
             config: Arc::new(config),
+            imports: Arc::default(),
         })
     }
 }

@@ -122,17 +122,32 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         return next.run(req).await;
     }
     // A page form: read the body (bounded), check the field, pass it on.
+    // A file upload (multipart) may be larger; its `csrf` field must come
+    // before the file, so that it is found without reading the file.
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
+    let boundary = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok());
+    let limit = if boundary.is_some() {
+        state.config.upload_limit
+    } else {
+        state.config.body_limit
+    };
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             return PageError::new(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large").into_response()
         }
     };
-    let sent: String = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v))
-        .unwrap_or_default();
+    let sent: String = match boundary {
+        Some(b) => multipart_csrf(bytes.clone(), b).await,
+        None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v))
+            .unwrap_or_default(),
+    };
     let expected = match viewer.via {
         Via::Session => viewer.csrf_token().to_owned(),
         _ => cookie_value(&parts.headers, PRELOGIN_COOKIE).unwrap_or_default(),
@@ -148,6 +163,21 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The `csrf` field of a multipart body, if it comes before any file.
+async fn multipart_csrf(bytes: axum::body::Bytes, boundary: String) -> String {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut m = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = m.next_field().await {
+        if field.file_name().is_some() {
+            break;
+        }
+        if field.name() == Some("csrf") {
+            return field.text().await.unwrap_or_default();
+        }
+    }
+    String::new()
 }
 
 fn token_eq(a: &str, b: &str) -> bool {

@@ -29,6 +29,7 @@ pub async fn run(app: App, settings: &Settings, demo: bool) -> Result<()> {
         body_limit: settings.body_limit,
         request_timeout: settings.request_timeout,
         demo_banner: demo.then(|| format!("admin / {}", dcis_app::setup::DEMO_PASSWORD)),
+        ..WebConfig::default()
     };
     let state = AppState::new(app.clone(), web).context("loading the message catalogues")?;
 

@@ -8,6 +8,7 @@ mod cases;
 mod dto;
 mod export;
 mod handlers;
+mod import;
 mod records;
 
 use crate::auth::{Via, Viewer};
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(records::routes())
         .merge(cases::routes())
         .merge(export::routes())
+        .merge(import::routes())
 }
 
 /// An authenticated API caller.

@@ -8,6 +8,7 @@ mod cases;
 pub(crate) mod export;
 mod geo;
 mod groups;
+pub(crate) mod import;
 mod intel;
 mod orgs;
 mod session;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(intel::routes())
         .merge(cases::routes())
         .merge(export::routes())
+        .merge(import::routes())
         .merge(groups::routes())
 }
 
