@@ -415,11 +415,17 @@ async fn show_progress(
     bar.finish_and_clear();
 }
 
-/// Prints `label done/total (N %)` each time another tenth is reached.
+/// Prints `label count/total (N %)` for each tenth reached since the last
+/// call (`count` being that tenth of `total`), so that a log has one line
+/// per tenth however the polls fall.
 fn log_tenths(label: &str, done: usize, total: usize, printed: &mut usize) {
-    let tenth = (done.min(total) * 10) / total.max(1);
-    if done > 0 && tenth > *printed {
-        *printed = tenth;
-        eprintln!("{label} {done}/{total} ({} %)", tenth * 10);
+    let reached = (done.min(total) * 10) / total.max(1);
+    while *printed < reached {
+        *printed += 1;
+        eprintln!(
+            "{label} {}/{total} ({} %)",
+            total * *printed / 10,
+            *printed * 10
+        );
     }
 }
