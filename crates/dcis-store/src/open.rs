@@ -36,6 +36,34 @@ impl Backend {
         }
     }
 
+    /// What dcis sets on each new connection of its pool, explicitly rather
+    /// than relying on driver or server defaults. Public so that tools that
+    /// open their own connections beside a [`Store`] (the policy benchmark)
+    /// open them the same way.
+    pub fn connection_settings(&self) -> &'static [&'static str] {
+        match self {
+            Self::Sqlite => &[
+                // Write-ahead log: readers do not block the writer.
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA foreign_keys = ON",
+                // Wait for a lock rather than fail with SQLITE_BUSY.
+                "PRAGMA busy_timeout = 10000",
+                "PRAGMA synchronous = NORMAL",
+                // Read through a memory map (up to 1 GiB of the file): the
+                // shared page-cache pool otherwise starves every connection
+                // but the one that read most, 4-5x slower (BENCHMARKS.md,
+                // "Other findings").
+                "PRAGMA mmap_size = 1073741824",
+            ],
+            Self::Postgres => &[
+                // JIT compilation costs 60-80 ms of each filtered count at a
+                // million records and gains nothing on dcis's short queries
+                // (BENCHMARKS.md, "Why the rest is hard").
+                "SET jit = off",
+            ],
+        }
+    }
+
     fn migrator(&self) -> &'static Migrator {
         match self {
             Self::Sqlite => &SQLITE_MIGRATIONS,
@@ -116,24 +144,17 @@ impl Store {
             url: redact(&url),
             source,
         })?;
-        let mut pool_opts = AnyPoolOptions::new()
+        let pool = AnyPoolOptions::new()
             .max_connections(opts.max_connections)
-            .acquire_timeout(opts.acquire_timeout);
-        if backend == Backend::Sqlite {
-            pool_opts = pool_opts.after_connect(|conn, _meta| {
+            .acquire_timeout(opts.acquire_timeout)
+            .after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    // Set explicitly rather than relying on driver defaults:
-                    // write-ahead log for concurrent readers, foreign keys
-                    // enforced, and a wait instead of an error when busy.
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    for setting in backend.connection_settings() {
+                        conn.execute(*setting).await?;
+                    }
                     Ok(())
                 })
-            });
-        }
-        let pool = pool_opts
+            })
             .connect_with(connect)
             .await
             .map_err(|source| StoreError::Connect {
@@ -240,7 +261,62 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// The value of a setting on one connection, as text.
+    async fn setting(c: &mut sqlx::AnyConnection, sql: &str) -> String {
+        let row = sqlx::query(sql).fetch_one(c).await.unwrap();
+        row.try_get::<String, _>(0)
+            .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn sqlite_connections_get_the_settings() {
+        let dir = std::env::temp_dir().join(format!("dcis-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/t.sqlite3", dir.display());
+        let opts = OpenOptions {
+            create: true,
+            max_connections: 2,
+            ..Default::default()
+        };
+        let store = Store::open(&url, &opts).await.unwrap();
+        // Two connections held at once: both were opened by the pool.
+        let mut a = store.pool.acquire().await.unwrap();
+        let mut b = store.pool.acquire().await.unwrap();
+        for c in [&mut a, &mut b] {
+            assert_eq!(setting(c, "PRAGMA journal_mode").await, "wal");
+            assert_eq!(setting(c, "PRAGMA foreign_keys").await, "1");
+            assert_eq!(setting(c, "PRAGMA busy_timeout").await, "10000");
+            assert_eq!(setting(c, "PRAGMA synchronous").await, "1");
+            assert_eq!(setting(c, "PRAGMA mmap_size").await, "1073741824");
+        }
+        drop((a, b));
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Needs the PostgreSQL server that `scripts/test` starts.
+    #[tokio::test]
+    async fn postgres_connections_get_the_settings() {
+        let url = std::env::var("DCIS_TEST_POSTGRES_URL").expect(
+            "DCIS_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL",
+        );
+        let opts = OpenOptions {
+            max_connections: 2,
+            ..Default::default()
+        };
+        let store = Store::open(&url, &opts).await.unwrap();
+        let mut a = store.pool.acquire().await.unwrap();
+        let mut b = store.pool.acquire().await.unwrap();
+        for c in [&mut a, &mut b] {
+            assert_eq!(setting(c, "SHOW jit").await, "off");
+        }
+        drop((a, b));
+        store.close().await;
+    }
 
     #[test]
     fn redacts_passwords() {
