@@ -4,13 +4,15 @@ use crate::error::AppError;
 use crate::App;
 use dcis_domain::access::{RecordAccess, RecordId, RecordKind, Tlp};
 use dcis_domain::case::{CaseFields, CaseRef, CaseStatus, ParsedCase};
-use dcis_domain::ids::{OrganisationId, SeizureItemId};
+use dcis_domain::geo::{DistrictCode, ProvinceCode};
+use dcis_domain::ids::{BorderCrossingId, OrganisationId, SeizureItemId, VillageId};
 use dcis_domain::quantity::MassBasis;
 use dcis_domain::role::{Clearance, Permission};
 use dcis_domain::seizure::{SeizureItem, SeizureItemFields};
 use dcis_domain::{FieldError, FieldErrors};
 use dcis_policy::Actor;
 use dcis_store::{CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord, StoreError};
+use std::collections::HashMap;
 use time::{PrimitiveDateTime, UtcOffset};
 
 /// Lao PDR keeps UTC+7 all year; dates and times of cases are local.
@@ -26,6 +28,14 @@ pub const MAX_ITEMS: usize = 500;
 /// the import's): restricted, TLP:AMBER.
 pub const DEFAULT_CLASSIFICATION: &str = "restricted";
 pub const DEFAULT_TLP: &str = "TLP:AMBER";
+
+/// The stored geography as read so far (see [`App::check_place`]).
+#[derive(Debug, Default)]
+pub(crate) struct GeoCache {
+    districts: HashMap<DistrictCode, bool>,
+    villages: HashMap<DistrictCode, Vec<VillageId>>,
+    crossings: Option<Vec<(BorderCrossingId, ProvinceCode)>>,
+}
 
 /// A case checked by every rule, with a new id, ready to insert.
 #[derive(Debug, Clone)]
@@ -144,11 +154,20 @@ impl App {
 
     /// Place facts only the stored geography can check: the district
     /// exists, the village lies in the district, the border crossing in the
-    /// province.
-    async fn check_place(&self, p: &ParsedCase) -> Result<(), AppError> {
+    /// province. The geography read is kept in `geo` for the next case (an
+    /// import checks thousands against the same few districts).
+    async fn check_place(&self, p: &ParsedCase, geo: &mut GeoCache) -> Result<(), AppError> {
         let place = &p.details.place;
         if let Some(d) = place.district() {
-            if self.store.district(d).await?.is_none() {
+            let known = match geo.districts.get(&d) {
+                Some(k) => *k,
+                None => {
+                    let k = self.store.district(d).await?.is_some();
+                    geo.districts.insert(d, k);
+                    k
+                }
+            };
+            if !known {
                 return Err(FieldError::new("district", "err-district-unknown")
                     .with("value", d.as_str())
                     .into());
@@ -156,7 +175,13 @@ impl App {
         }
         if let Some(v) = place.village() {
             let ok = match place.district() {
-                Some(d) => self.store.villages(d).await?.iter().any(|x| x.id == v),
+                Some(d) => {
+                    if !geo.villages.contains_key(&d) {
+                        let vs = self.store.villages(d).await?.iter().map(|x| x.id).collect();
+                        geo.villages.insert(d, vs);
+                    }
+                    geo.villages.get(&d).is_some_and(|vs| vs.contains(&v))
+                }
                 None => false,
             };
             if !ok {
@@ -164,12 +189,20 @@ impl App {
             }
         }
         if let Some(b) = place.border_crossing() {
-            let ok = self
-                .store
-                .border_crossings()
-                .await?
-                .iter()
-                .any(|x| x.id == b && x.province == place.province());
+            if geo.crossings.is_none() {
+                geo.crossings = Some(
+                    self.store
+                        .border_crossings()
+                        .await?
+                        .iter()
+                        .map(|x| (x.id, x.province))
+                        .collect(),
+                );
+            }
+            let ok = geo
+                .crossings
+                .as_ref()
+                .is_some_and(|cs| cs.iter().any(|(id, p)| *id == b && *p == place.province()));
             if !ok {
                 return Err(
                     FieldError::new("border_crossing", "err-crossing-outside-province").into(),
@@ -220,6 +253,7 @@ impl App {
         actor: &Actor,
         form: &CaseForm,
         items: &[SeizureItemFields],
+        geo: &mut GeoCache,
     ) -> Result<PreparedCase, AppError> {
         let id = RecordId::from_uuid(self.new_uuid());
         let app = self.clone();
@@ -227,7 +261,7 @@ impl App {
         let items = Self::parse_items(id, items, move || SeizureItemId::from_uuid(app.new_uuid()));
         match (case, items) {
             (Ok((parsed, classification, tlp)), Ok(items)) => {
-                self.check_place(&parsed).await?;
+                self.check_place(&parsed, geo).await?;
                 Ok(PreparedCase {
                     id,
                     parsed,
@@ -281,7 +315,9 @@ impl App {
         items: &[SeizureItemFields],
     ) -> Result<(CaseRecord, Vec<ItemRecord>), AppError> {
         actor.require(Permission::CreateRecords)?;
-        let prepared = self.prepare_case(actor, form, items).await?;
+        let prepared = self
+            .prepare_case(actor, form, items, &mut GeoCache::default())
+            .await?;
         let org = self
             .store
             .organisation(actor.organisation)
@@ -379,7 +415,7 @@ impl App {
     ) -> Result<CaseRecord, AppError> {
         let before = self.editable_case(actor, id).await?;
         let (parsed, classification, tlp) = self.parse_case(actor, form)?;
-        self.check_place(&parsed).await?;
+        self.check_place(&parsed, &mut GeoCache::default()).await?;
         let old_status = CaseStatus::parse(&before.fields.status)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         if parsed.details.status != old_status {
