@@ -176,9 +176,8 @@ impl App {
         if let Some(v) = place.village() {
             let ok = match place.district() {
                 Some(d) => {
-                    if !geo.villages.contains_key(&d) {
-                        let vs = self.store.villages(d).await?.iter().map(|x| x.id).collect();
-                        geo.villages.insert(d, vs);
+                    if let std::collections::hash_map::Entry::Vacant(e) = geo.villages.entry(d) {
+                        e.insert(self.store.villages(d).await?.iter().map(|x| x.id).collect());
                     }
                     geo.villages.get(&d).is_some_and(|vs| vs.contains(&v))
                 }
