@@ -13,8 +13,15 @@
 pub mod badrows;
 pub mod cases;
 pub mod columns;
+mod fuzz;
 pub mod mapping;
 pub mod table;
+
+/// The fuzz targets' entry: any bytes through reading, mapping, grouping
+/// and the domain's parsing; panics on a broken property. Public for
+/// `fuzz/` and `tests/corpus.rs` only.
+#[doc(hidden)]
+pub use fuzz::{fuzz_entry, fuzz_entry_xlsx, xlsx_package};
 
 use dcis_domain::FieldError;
 use serde::Serialize;
