@@ -3,8 +3,11 @@
 //! item parsed by the domain's rules. Nothing may panic.
 #![no_main]
 
+mod common;
+
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    common::let_calamine_panics_unwind();
     dcis_import::fuzz_entry(data);
 });

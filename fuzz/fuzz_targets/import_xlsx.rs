@@ -4,8 +4,11 @@
 //! same path as `import_csv`. Nothing may panic.
 #![no_main]
 
+mod common;
+
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    common::let_calamine_panics_unwind();
     dcis_import::fuzz_entry_xlsx(data);
 });

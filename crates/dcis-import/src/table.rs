@@ -240,7 +240,8 @@ fn sheet_name(names: &[String]) -> Option<String> {
 
 /// The A1-style name of a cell (`C7`) from 0-based row and column.
 pub fn a1(row: u32, col: u32) -> String {
-    let mut c = col + 1;
+    // In u64: a file may place a cell at the largest u32.
+    let mut c = u64::from(col) + 1;
     let mut letters = Vec::new();
     while c > 0 {
         let r = (c - 1) % 26;
@@ -248,7 +249,11 @@ pub fn a1(row: u32, col: u32) -> String {
         c = (c - 1) / 26;
     }
     letters.reverse();
-    format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
+    format!(
+        "{}{}",
+        letters.into_iter().collect::<String>(),
+        u64::from(row) + 1
+    )
 }
 
 /// The text of an XLSX cell. Numbers are written without a trailing
@@ -287,9 +292,11 @@ fn excel_date_text(serial: f64) -> Option<String> {
     if !serial.is_finite() || !(0.0..2_958_466.0).contains(&serial) {
         return None;
     }
-    let days = serial.floor() as i64;
-    let secs = ((serial - serial.floor()) * 86_400.0).round() as i64;
-    let (h, m) = ((secs / 3600) % 24, (secs % 3600) / 60);
+    // Rounded to the second first: a time a hair before midnight is the
+    // next day's 00:00, not this day's.
+    let total = (serial * 86_400.0).round() as i64;
+    let (days, secs) = (total.div_euclid(86_400), total.rem_euclid(86_400));
+    let (h, m) = (secs / 3600, (secs % 3600) / 60);
     if days == 0 {
         return Some(format!("{h:02}:{m:02}"));
     }
@@ -324,63 +331,166 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<(), FieldError> {
 }
 
 /// Reads XLSX: the sheet `cases` (or the first), its first non-empty row
-/// the header. Formulas, merged cells and error values are reported per
-/// cell: a formula's stored result may be stale or missing, and a merged
-/// cell holds its value in one row only.
+/// the header. Formulas and error values are reported at their cell (a
+/// formula's stored result may be stale or missing), a merged region once
+/// at its first cell (it shows its value across the region, holds it in
+/// that cell only).
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FieldError> {
     check_unpacked_size(bytes)?;
+    // calamine parses cell references with unchecked arithmetic: a
+    // reference like `AAAAAAAAA1` overflows, which panics in a build with
+    // overflow checks (tests, debug) and wraps in a release build. Such a
+    // file is refused as unreadable rather than taking the reader down.
+    let sheet =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheet(bytes, MAX_ROWS)))
+            .map_err(|_| FieldError::new("file", "err-import-xlsx"))??;
+    sheet_table(sheet)
+}
+
+/// One cell of a sheet: its value (empty for a formula that gave nothing)
+/// and whether it holds a formula.
+struct SheetCell {
+    data: Data,
+    formula: bool,
+}
+
+/// The cells of the sheet to read, sparse (row, then column), and its
+/// merged regions of more than one cell as (top row, left column).
+struct Sheet {
+    rows: std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, SheetCell>>,
+    /// The columns spanned by cells with a value (first, last).
+    columns: Option<(u32, u32)>,
+    merged: Vec<(u32, u32)>,
+}
+
+/// Streams the cells of the sheet `cases` (or the first): only cells with
+/// a value or a formula are kept, never the rectangle around them, so that
+/// a cell far away (`XFD1048576`) costs nothing. Past the column and row
+/// limits the file is refused while it is read.
+fn read_sheet(bytes: &[u8], max_rows: usize) -> Result<Sheet, FieldError> {
     let bad = || FieldError::new("file", "err-import-xlsx");
+    let empty = || FieldError::new("file", "err-import-empty");
+    let too_many_rows =
+        || FieldError::new("file", "err-import-too-many-rows").with("max", max_rows);
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| bad())?;
-    let name = sheet_name(&book.sheet_names())
-        .ok_or_else(|| FieldError::new("file", "err-import-empty"))?;
-    let range = book.worksheet_range(&name).map_err(|_| bad())?;
-    let formulas: HashSet<(u32, u32)> = match book.worksheet_formula(&name) {
-        Ok(f) => {
-            let (r0, c0) = f.start().unwrap_or((0, 0));
-            f.used_cells()
-                .filter(|(_, _, v)| !v.is_empty())
-                .map(|(r, c, _)| (r0 + r as u32, c0 + c as u32))
-                .collect()
-        }
-        Err(_) => HashSet::new(),
-    };
-    let merged: Vec<calamine::Dimensions> = book
+    let name = sheet_name(&book.sheet_names()).ok_or_else(empty)?;
+    let merged = book
         .merge_cells_by_sheet_name(&name)
         .unwrap_or_default()
         .into_iter()
-        .filter(|d| d.len() > 1)
+        .filter(|d| d.start != d.end)
+        .map(|d| (d.start.0.min(d.end.0), d.start.1.min(d.end.1)))
         .collect();
-    let Some((r0, c0)) = range.start() else {
+    let mut reader = match book.worksheet_cells_reader(&name) {
+        Ok(r) => r,
+        // A chart sheet has no cells.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Err(empty()),
+        Err(_) => return Err(bad()),
+    };
+    let mut sheet = Sheet {
+        rows: std::collections::BTreeMap::new(),
+        columns: None,
+        merged,
+    };
+    let mut value_rows = HashSet::new();
+    let mut formula_only = 0usize;
+    while let Some(cell) = reader
+        .next_cell_with_formula_metadata()
+        .map_err(|_| bad())?
+    {
+        let data = Data::from(cell.value);
+        let formula = cell.formula.is_some();
+        let (r, c) = cell.pos;
+        if data == Data::Empty {
+            if !formula {
+                continue;
+            }
+            formula_only += 1;
+            if formula_only > max_rows {
+                return Err(too_many_rows());
+            }
+        } else {
+            let (first, last) = sheet.columns.map_or((c, c), |(f, l)| (f.min(c), l.max(c)));
+            if (last - first) as usize >= MAX_COLUMNS {
+                return Err(
+                    FieldError::new("file", "err-import-too-many-columns").with("max", MAX_COLUMNS)
+                );
+            }
+            sheet.columns = Some((first, last));
+            // The header's row and the data rows.
+            if value_rows.insert(r) && value_rows.len() > max_rows.saturating_add(1) {
+                return Err(too_many_rows());
+            }
+        }
+        sheet
+            .rows
+            .entry(r)
+            .or_default()
+            .insert(c, SheetCell { data, formula });
+    }
+    Ok(sheet)
+}
+
+/// The table of a sheet's cells: the first row with a value is the header,
+/// the columns those spanned by values. A formula is reported at its cell
+/// (its stored result may be stale or missing), a merged region once at
+/// its first cell (its value is in that cell only, though it shows across
+/// the region), as is an error value; a problem in the header refuses the
+/// file.
+fn sheet_table(sheet: Sheet) -> Result<Table, FieldError> {
+    let Some((c0, c1)) = sheet.columns else {
         return Err(FieldError::new("file", "err-import-empty"));
     };
+    let mut merged_at: std::collections::BTreeMap<u32, Vec<u32>> =
+        std::collections::BTreeMap::new();
+    for (r, c) in &sheet.merged {
+        // A region of blank cells hides nothing.
+        let has_value = sheet
+            .rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .is_some_and(|cell| cell.data != Data::Empty);
+        if has_value && (c0..=c1).contains(c) {
+            merged_at.entry(*r).or_default().push(*c);
+        }
+    }
+    let mut row_numbers: Vec<u32> = sheet.rows.keys().copied().collect();
+    row_numbers.extend(merged_at.keys().copied());
+    row_numbers.sort_unstable();
+    row_numbers.dedup();
+    let empty_row = std::collections::BTreeMap::new();
     let mut table = Table {
         format: Some(Format::Xlsx),
         ..Table::default()
     };
-    let mut header: Option<Vec<(u32, String)>> = None;
-    for (i, row) in range.rows().enumerate() {
-        let r = r0 + i as u32;
+    let mut header_seen = false;
+    for r in row_numbers {
+        let row = sheet.rows.get(&r).unwrap_or(&empty_row);
         let number = r as usize + 1;
-        let mut cells = Vec::with_capacity(row.len());
-        let mut problems = Vec::new();
-        for (j, d) in row.iter().enumerate() {
-            let c = c0 + j as u32;
-            match cell_text(d) {
-                Ok(t) => cells.push((c, t)),
+        let mut cells = Vec::with_capacity((c1 - c0) as usize + 1);
+        let mut problems: Vec<(u32, &'static str)> = Vec::new();
+        let merged_here = merged_at.get(&r).map(Vec::as_slice).unwrap_or(&[]);
+        for c in c0..=c1 {
+            let (text, formula) = match row.get(&c) {
+                Some(cell) => (cell_text(&cell.data), cell.formula),
+                None => (Ok(String::new()), false),
+            };
+            match text {
+                Ok(t) => cells.push(t),
                 Err(key) => {
                     problems.push((c, key));
-                    cells.push((c, String::new()));
+                    cells.push(String::new());
                 }
             }
-            if formulas.contains(&(r, c)) {
+            if formula {
                 problems.push((c, "err-import-formula"));
             }
-            if merged.iter().any(|m| m.contains(r, c)) {
+            if merged_here.contains(&c) {
                 problems.push((c, "err-import-merged"));
             }
         }
-        let Some(h) = &header else {
-            if cells.iter().all(|(_, t)| t.trim().is_empty()) {
+        if !header_seen {
+            if cells.iter().all(|t| t.trim().is_empty()) {
                 continue;
             }
             if let Some((c, key)) = problems.first() {
@@ -388,34 +498,24 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FieldError> {
                     .with("cell", a1(r, *c))
                     .with("reason", key));
             }
-            let names = headers(cells.iter().map(|(_, t)| t.clone()).collect())?;
-            table.headers = names.clone();
-            header = Some(cells.iter().map(|(c, _)| *c).zip(names).collect());
-            continue;
-        };
-        let col_name = |c: u32| {
-            h.iter()
-                .find(|(hc, _)| *hc == c)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default()
-        };
-        let blank = cells.iter().all(|(_, t)| t.trim().is_empty());
-        if blank && problems.is_empty() {
+            table.headers = headers(cells)?;
+            header_seen = true;
             continue;
         }
         for (c, key) in problems {
+            let column = table.headers[(c - c0) as usize].as_str();
             table
                 .problems
-                .push(RowError::cell(number, &col_name(c), key).with("cell", a1(r, c)));
+                .push(RowError::cell(number, column, key).with("cell", a1(r, c)));
         }
-        let texts: Vec<String> = cells.into_iter().map(|(_, t)| t).collect();
         // A blank row is not kept (push_row skips it), but its problems
         // (a formula giving nothing, an error value) are reported above.
-        push_row(&mut table, number, texts)?;
+        push_row(&mut table, number, cells)?;
     }
-    match header {
-        Some(_) => Ok(table),
-        None => Err(FieldError::new("file", "err-import-empty")),
+    if header_seen {
+        Ok(table)
+    } else {
+        Err(FieldError::new("file", "err-import-empty"))
     }
 }
 
@@ -519,6 +619,56 @@ mod tests {
         );
     }
 
+    /// A sheet of one header row and the given cells (XML), packed as the
+    /// XLSX fuzz target packs it.
+    fn sheet(cells: &str) -> Vec<u8> {
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>"#
+        );
+        crate::xlsx_package(xml.as_bytes()).unwrap()
+    }
+
+    fn inline(r: &str, text: &str) -> String {
+        format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+    }
+
+    #[test]
+    fn xlsx_far_cells_cost_nothing() {
+        // A stray value a million rows down is one more row, not a
+        // rectangle of a million empty ones.
+        let cells = [
+            inline("A1", "reference"),
+            inline("B1", "province"),
+            inline("A2", "A-1"),
+            inline("B2", "05"),
+            inline("A1048576", "A-2"),
+        ]
+        .concat();
+        let t = read(&sheet(&cells)).unwrap();
+        let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [2, 1_048_576]);
+        // Far to the right: past the column limit, refused while reading.
+        let cells = [inline("A1", "reference"), inline("XFD1", "x")].concat();
+        assert_eq!(
+            read(&sheet(&cells)).unwrap_err().key,
+            "err-import-too-many-columns"
+        );
+    }
+
+    #[test]
+    fn xlsx_broken_references_are_refused_not_panics() {
+        // Column letters past u32 (found by the fuzzer: calamine's
+        // arithmetic overflows), a reversed dimension, a reversed merge.
+        let far = [inline("A1", "reference"), inline("AAAAAAAAAAAAA2", "x")].concat();
+        assert_eq!(read(&sheet(&far)).unwrap_err().key, "err-import-xlsx");
+        let xml = format!(
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="C3:A1"/><sheetData>{}</sheetData><mergeCells count="1"><mergeCell ref="B2:A1"/></mergeCells></worksheet>"#,
+            [inline("A1", "reference"), inline("A2", "A-1")].concat()
+        );
+        let t = read(&crate::xlsx_package(xml.as_bytes()).unwrap());
+        assert!(t.is_ok() || t.is_err_and(|e| e.key == "err-import-xlsx"));
+    }
+
     #[test]
     fn excel_serials() {
         assert_eq!(excel_date_text(46095.0).as_deref(), Some("2026-03-14"));
@@ -528,6 +678,12 @@ mod tests {
             Some("2026-03-14 18:00")
         );
         assert_eq!(excel_date_text(-1.0), None);
+        // 23:59:59.9 is the next day at midnight, not the same day's 00:00.
+        assert_eq!(
+            excel_date_text(46095.0 + 86_399.9 / 86_400.0).as_deref(),
+            Some("2026-03-15")
+        );
+        assert_eq!(a1(u32::MAX, u32::MAX), "MWLQKWV4294967296");
         assert_eq!(float_text(1250.0), "1250");
         assert_eq!(float_text(0.0015), "0.0015");
         assert_eq!(a1(0, 0), "A1");
