@@ -71,14 +71,42 @@ pub struct Table {
     pub problems: Vec<RowError>,
 }
 
-/// Reads a file of either kind.
+/// How much one read may take in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_rows: usize,
+}
+
+impl Limits {
+    /// Uploads through the pages and the API: [`MAX_BYTES`], [`MAX_ROWS`].
+    pub const UPLOAD: Self = Self {
+        max_bytes: MAX_BYTES,
+        max_rows: MAX_ROWS,
+    };
+    /// `dcis import` on the server itself, for national backlogs: 4 GiB
+    /// and ten million rows (the file is held in memory while it is read).
+    pub const COMMAND_LINE: Self = Self {
+        max_bytes: 4 << 30,
+        max_rows: 10_000_000,
+    };
+}
+
+/// Reads a file of either kind, within the upload limits.
 pub fn read(bytes: &[u8]) -> Result<Table, FieldError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(FieldError::new("file", "err-import-too-large").with("max_mb", MAX_BYTES >> 20));
+    read_with(bytes, Limits::UPLOAD)
+}
+
+/// Reads a file of either kind within `limits`.
+pub fn read_with(bytes: &[u8], limits: Limits) -> Result<Table, FieldError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(
+            FieldError::new("file", "err-import-too-large").with("max_mb", limits.max_bytes >> 20)
+        );
     }
     match Format::detect(bytes)? {
-        Format::Csv => read_csv(bytes),
-        Format::Xlsx => read_xlsx(bytes),
+        Format::Csv => read_csv_with(bytes, limits),
+        Format::Xlsx => read_xlsx_with(bytes, limits),
     }
 }
 
@@ -122,6 +150,11 @@ pub fn unguard(s: &str) -> &str {
 /// Reads CSV: UTF-8 (a byte-order mark is skipped), RFC 4180 quoting, the
 /// first row the header.
 pub fn read_csv(bytes: &[u8]) -> Result<Table, FieldError> {
+    read_csv_with(bytes, Limits::UPLOAD)
+}
+
+/// [`read_csv`] within `limits`.
+pub fn read_csv_with(bytes: &[u8], limits: Limits) -> Result<Table, FieldError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -172,7 +205,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, FieldError> {
             header_seen = true;
             continue;
         }
-        push_row(&mut table, number, cells)?;
+        push_row(&mut table, number, cells, limits.max_rows)?;
     }
     if !header_seen {
         return Err(FieldError::new("file", "err-import-empty"));
@@ -197,13 +230,18 @@ fn headers(cells: Vec<String>) -> Result<Vec<String>, FieldError> {
 /// Adds a data row, fitted to the header's width; a row with more or fewer
 /// cells than the header is reported (its cells are kept, so that the
 /// rest of its problems can be found too).
-fn push_row(table: &mut Table, number: usize, mut cells: Vec<String>) -> Result<(), FieldError> {
+fn push_row(
+    table: &mut Table,
+    number: usize,
+    mut cells: Vec<String>,
+    max_rows: usize,
+) -> Result<(), FieldError> {
     let width = table.headers.len();
     if cells.iter().all(|c| c.trim().is_empty()) {
         return Ok(());
     }
-    if table.rows.len() >= MAX_ROWS {
-        return Err(FieldError::new("file", "err-import-too-many-rows").with("max", MAX_ROWS));
+    if table.rows.len() >= max_rows {
+        return Err(FieldError::new("file", "err-import-too-many-rows").with("max", max_rows));
     }
     if cells.len() != width {
         let extra_blank = cells.len() > width && cells[width..].iter().all(|c| c.trim().is_empty());
@@ -336,15 +374,21 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<(), FieldError> {
 /// at its first cell (it shows its value across the region, holds it in
 /// that cell only).
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, FieldError> {
+    read_xlsx_with(bytes, Limits::UPLOAD)
+}
+
+/// [`read_xlsx`] within `limits`.
+pub fn read_xlsx_with(bytes: &[u8], limits: Limits) -> Result<Table, FieldError> {
     check_unpacked_size(bytes)?;
     // calamine parses cell references with unchecked arithmetic: a
     // reference like `AAAAAAAAA1` overflows, which panics in a build with
     // overflow checks (tests, debug) and wraps in a release build. Such a
     // file is refused as unreadable rather than taking the reader down.
-    let sheet =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheet(bytes, MAX_ROWS)))
-            .map_err(|_| FieldError::new("file", "err-import-xlsx"))??;
-    sheet_table(sheet)
+    let sheet = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheet(bytes, limits.max_rows)
+    }))
+    .map_err(|_| FieldError::new("file", "err-import-xlsx"))??;
+    sheet_table(sheet, limits.max_rows)
 }
 
 /// One cell of a sheet: its value (empty for a formula that gave nothing)
@@ -437,7 +481,7 @@ fn read_sheet(bytes: &[u8], max_rows: usize) -> Result<Sheet, FieldError> {
 /// its first cell (its value is in that cell only, though it shows across
 /// the region), as is an error value; a problem in the header refuses the
 /// file.
-fn sheet_table(sheet: Sheet) -> Result<Table, FieldError> {
+fn sheet_table(sheet: Sheet, max_rows: usize) -> Result<Table, FieldError> {
     let Some((c0, c1)) = sheet.columns else {
         return Err(FieldError::new("file", "err-import-empty"));
     };
@@ -510,7 +554,7 @@ fn sheet_table(sheet: Sheet) -> Result<Table, FieldError> {
         }
         // A blank row is not kept (push_row skips it), but its problems
         // (a formula giving nothing, an error value) are reported above.
-        push_row(&mut table, number, cells)?;
+        push_row(&mut table, number, cells, max_rows)?;
     }
     if header_seen {
         Ok(table)

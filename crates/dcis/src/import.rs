@@ -206,13 +206,16 @@ async fn import(
     let size = std::fs::metadata(&args.file)
         .map_err(|e| on_file(e.to_string()))?
         .len();
-    if size > table::MAX_BYTES as u64 {
+    // The command line runs on the server itself and takes national
+    // backlogs: larger limits than an upload.
+    let limits = table::Limits::COMMAND_LINE;
+    if size > limits.max_bytes as u64 {
         let e =
-            FieldError::new("file", "err-import-too-large").with("max_mb", table::MAX_BYTES >> 20);
+            FieldError::new("file", "err-import-too-large").with("max_mb", limits.max_bytes >> 20);
         return Err(on_file(words.field_error(&e)));
     }
     let bytes = std::fs::read(&args.file).map_err(|e| on_file(e.to_string()))?;
-    let table = table::read(&bytes).map_err(|e| on_file(words.field_error(&e)))?;
+    let table = table::read_with(&bytes, limits).map_err(|e| on_file(words.field_error(&e)))?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     drop(bytes);
 
