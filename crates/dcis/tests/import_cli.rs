@@ -466,7 +466,7 @@ fn kill_cases() -> usize {
     std::env::var("DCIS_TEST_KILL_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000)
+        .unwrap_or(30_000)
 }
 
 async fn sigkill_mid_import_leaves_whole_cases(db: Db) {
