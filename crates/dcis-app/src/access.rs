@@ -19,6 +19,9 @@ use dcis_policy::{Actor, Denied};
 use dcis_store::{AccessRequest, RequestStatus, Share, SharingGroup};
 use time::Duration;
 
+/// The entity type of an export's audit entry (`crate::export`).
+pub const EXPORT_ENTITY: &str = "export";
+
 /// Reads of material at or above this classification are audited.
 pub const AUDITED_FROM: Clearance = Clearance::Restricted;
 
@@ -439,7 +442,9 @@ impl App {
     /// The audit log as the actor may see it: every entry about the
     /// installation's administration, and entries about records only for
     /// records the actor may read (so a supervisor sees who read what of
-    /// their records). `action` narrows to one action (e.g. `read`).
+    /// their records); the details of exports as
+    /// [`App::withhold_export_details`] says. `action` narrows to one action
+    /// (e.g. `read`).
     pub async fn audit_log(
         &self,
         actor: &Actor,
@@ -449,7 +454,57 @@ impl App {
     ) -> Result<Vec<dcis_domain::audit::AuditEntry>, AppError> {
         actor.require(Permission::ViewAuditLog)?;
         let f = self.readable_filter(actor).await?;
-        Ok(self.store.audit_log(&f, before, action, limit).await?)
+        let mut entries = self.store.audit_log(&f, before, action, limit).await?;
+        self.withhold_export_details(actor, &f, &mut entries)
+            .await?;
+        Ok(entries)
+    }
+
+    /// An export's audit entry names every exported case and the filter
+    /// that chose them (with a text filter, how many cases matched it):
+    /// facts about records. Its details are for the actor who exported and
+    /// for those who may read every case it names. Anyone else who may read
+    /// the audit log sees that the export was made (who, when, which
+    /// format and address), with `"details_withheld": true` in place of the
+    /// rest. `readable` is the actor's readable filter. The entry's hash
+    /// stays that of the stored entry; verifying the chain reads the store.
+    pub(crate) async fn withhold_export_details(
+        &self,
+        actor: &Actor,
+        readable: &ReadFilter,
+        entries: &mut [dcis_domain::audit::AuditEntry],
+    ) -> Result<(), AppError> {
+        let me = actor.user.to_string();
+        for e in entries
+            .iter_mut()
+            .filter(|e| e.entity_type == EXPORT_ENTITY && e.actor != me)
+        {
+            let after: serde_json::Value =
+                serde_json::from_str(&e.after).unwrap_or(serde_json::Value::Null);
+            let named = after["case_ids"].as_array();
+            let ids: Vec<RecordId> = named
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str()?.parse().ok())
+                .collect();
+            let all_readable = match named {
+                Some(named) if named.len() == ids.len() => {
+                    self.store.count_readable(readable, &ids).await? == ids.len()
+                }
+                // An entry that does not say what it exported: withheld.
+                _ => false,
+            };
+            if !all_readable {
+                e.after = serde_json::json!({
+                    "event": after["event"],
+                    "format": after["format"],
+                    "path": after["path"],
+                    "details_withheld": true,
+                })
+                .to_string();
+            }
+        }
+        Ok(())
     }
 
     /// Adds or removes a member (user, unit or organisation) of a group.

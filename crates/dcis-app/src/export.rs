@@ -517,7 +517,7 @@ impl App {
 
         let mut w = self.write_as(actor).await?;
         w.event(
-            "export",
+            crate::access::EXPORT_ENTITY,
             &id.to_string(),
             &serde_json::json!({
                 "event": "cases_exported",

@@ -406,6 +406,12 @@ impl App {
         if !allowed {
             return Err(AppError::NotFound);
         }
-        Ok(self.store.audit_history(entity_type, entity_id).await?)
+        let mut entries = self.store.audit_history(entity_type, entity_id).await?;
+        if entity_type == crate::access::EXPORT_ENTITY {
+            let f = self.readable_filter(actor).await?;
+            self.withhold_export_details(actor, &f, &mut entries)
+                .await?;
+        }
+        Ok(entries)
     }
 }

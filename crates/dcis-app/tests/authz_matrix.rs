@@ -17,12 +17,16 @@
 //! | view, API get | `/intelligence/{id}`, `/cases/{id}`, `GET /api/v1/…/{id}` | `App::intel_report`, `App::case` | a sample |
 //! | request page | the access-request page, the list of requests | `App::intel_summary`, `App::case_listing` | a sample |
 //! | history | a record's history, `GET /api/v1/history/{type}/{id}` | `App::history` | a sample |
+//! | people | the people of a case, `/persons/{id}`, their API | `App::case_people`, `App::person` | a sample |
 //! | export | `/cases/export.{csv,xlsx}`, `GET /api/v1/cases/export` | `App::export_cases` | every user × case (CSV), a sample of users (XLSX) |
-//! | audit log | `/admin/audit` | `App::audit_log` | every user × record |
+//! | audit log | `/admin/audit`, `GET /api/v1/audit` | `App::audit_log` | every user × record |
+//! | export audit entries | the same, `GET /api/v1/history/export/{id}` | `App::audit_log`, `App::history` | every reader of the audit log × export; a sample |
 //!
 //! Dashboards and their drill-down lists are not built yet (a later issue);
-//! when they are, their drill-down belongs in this table. Persons (records
-//! of their own, marked like their case) are not in the matrix yet.
+//! when they are, their drill-down belongs in this table. Persons are in
+//! the matrix as the people of cases (a person in every sixth case, a
+//! record of its own marked like the case and never shared); there is no
+//! list of persons yet.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -41,12 +45,13 @@ use dcis_domain::intel::{
     Grade, HandlingCode, InformationAssessment, IntelReport, ReportText, ReportTitle, Source,
     SourceCode, SourceEvaluation,
 };
+use dcis_domain::person::{CasePersonFields, DocumentFields, PersonFields};
 use dcis_domain::role::{Clearance, GeoScope, Role};
 use dcis_domain::seizure::SeizureItemFields;
 use dcis_domain::user::{DisplayName, Language, User, UserName};
 use dcis_policy::records::decide;
 use dcis_policy::{Actor, Denied};
-use dcis_store::{CaseFilter, CaseRecord};
+use dcis_store::{CaseFilter, CasePersonRecord, CaseRecord, PersonRecord};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
@@ -88,6 +93,31 @@ struct R {
     status: String,
     substance: String,
     occurred_on: String,
+    /// Cases only: a person recorded in the case (a record of its own,
+    /// marked like the case and never shared), with their document number.
+    person: Option<(RecordAccess, String)>,
+}
+
+impl R {
+    /// The case's person as a record of its own.
+    fn person(&self) -> Option<R> {
+        self.person.as_ref().map(|(access, _)| R {
+            access: access.clone(),
+            shares: Vec::new(),
+            reference: String::new(),
+            text: String::new(),
+            operation: String::new(),
+            status: String::new(),
+            substance: String::new(),
+            occurred_on: String::new(),
+            person: None,
+        })
+    }
+}
+
+/// May `u` read the person of case `r` (false when it has none)?
+fn reads_person(u: &U, r: &R) -> bool {
+    r.person().is_some_and(|p| expected(u, &p).1)
 }
 
 /// One cell of the policy, restated.
@@ -182,7 +212,7 @@ fn report_found(u: &U, r: &R, q: &str) -> bool {
 struct CaseQuery {
     name: &'static str,
     filter: CaseFilter,
-    matches: fn(&R, bool, bool) -> bool,
+    matches: fn(&U, &R, bool, bool) -> bool,
 }
 
 fn has(hay: &str, needle: &str) -> bool {
@@ -198,22 +228,37 @@ fn case_queries() -> Vec<CaseQuery> {
         CaseQuery {
             name: "text: a narrative word",
             filter: f("Sapphire"),
-            matches: |r, _, read| read && has(&r.text, "sapphire"),
+            matches: |_, r, _, read| read && has(&r.text, "sapphire"),
         },
         CaseQuery {
             name: "text: every narrative",
             filter: f("matrix case"),
-            matches: |r, _, read| read && has(&r.text, "matrix case"),
+            matches: |_, r, _, read| read && has(&r.text, "matrix case"),
         },
         CaseQuery {
             name: "text: operation name",
             filter: f("golden lotus"),
-            matches: |r, _, read| read && has(&r.operation, "golden lotus"),
+            matches: |_, r, _, read| read && has(&r.operation, "golden lotus"),
+        },
+        // A person's name or document number finds a case only for those
+        // who may read both the case and the person: the person is a record
+        // of its own, and a case shared is not its people shared.
+        CaseQuery {
+            name: "text: a person's name",
+            filter: f("matrixperson"),
+            matches: |u, r, _, read| read && reads_person(u, r),
+        },
+        CaseQuery {
+            name: "text: a document number",
+            filter: f("mx-0012"),
+            matches: |u, r, _, read| {
+                read && reads_person(u, r) && r.person.as_ref().is_some_and(|(_, n)| n == "MX0012")
+            },
         },
         CaseQuery {
             name: "text: reference",
             filter: f("c-t-2026-02"),
-            matches: |r, list, _| list && has(&r.reference, "c-t-2026-02"),
+            matches: |_, r, list, _| list && has(&r.reference, "c-t-2026-02"),
         },
         CaseQuery {
             name: "status",
@@ -221,7 +266,7 @@ fn case_queries() -> Vec<CaseQuery> {
                 status: Some("closed".into()),
                 ..Default::default()
             },
-            matches: |r, _, read| read && r.status == "closed",
+            matches: |_, r, _, read| read && r.status == "closed",
         },
         CaseQuery {
             name: "substance",
@@ -229,7 +274,7 @@ fn case_queries() -> Vec<CaseQuery> {
                 substance: Some("heroin".into()),
                 ..Default::default()
             },
-            matches: |r, _, read| read && r.substance == "HEROIN",
+            matches: |_, r, _, read| read && r.substance == "HEROIN",
         },
         CaseQuery {
             name: "province",
@@ -237,7 +282,7 @@ fn case_queries() -> Vec<CaseQuery> {
                 province: Some("03".into()),
                 ..Default::default()
             },
-            matches: |r, list, _| {
+            matches: |_, r, list, _| {
                 list && r.access.province.map(|p| p.as_str() == "03") == Some(true)
             },
         },
@@ -248,7 +293,7 @@ fn case_queries() -> Vec<CaseQuery> {
                 to: Some("2026-06-30".into()),
                 ..Default::default()
             },
-            matches: |r, list, _| {
+            matches: |_, r, list, _| {
                 list && r.occurred_on.as_str() >= "2026-03-01"
                     && r.occurred_on.as_str() <= "2026-06-30"
             },
@@ -260,7 +305,7 @@ fn case_queries() -> Vec<CaseQuery> {
                 status: Some("open".into()),
                 ..Default::default()
             },
-            matches: |r, _, read| read && has(&r.reference, "c-t-2026-0") && r.status == "open",
+            matches: |_, r, _, read| read && has(&r.reference, "c-t-2026-0") && r.status == "open",
         },
     ]
 }
@@ -317,7 +362,7 @@ impl Cells {
 /// The single-record paths (view, request page, history) run on one
 /// user-record pair in `SAMPLE`: each view of a readable record appends a
 /// read to the audit chain, and all of them together would take minutes.
-const SAMPLE: usize = 59;
+const SAMPLE: usize = 89;
 
 /// Users are checked in this many concurrent lanes (the store's pool holds
 /// 8 connections); the queries are latency-bound, mostly on PostgreSQL.
@@ -542,6 +587,7 @@ async fn build(db: Db) -> World {
                             status: String::new(),
                             substance: String::new(),
                             occurred_on: String::new(),
+                            person: None,
                         });
                     }
                 }
@@ -618,6 +664,60 @@ async fn build(db: Db) -> World {
                         .unwrap();
                         w.insert_case(&record).await.unwrap();
                         w.insert_item(&item).await.unwrap();
+                        // A person in every sixth case, recorded as the
+                        // application records one: a record of the case's
+                        // unit, placed and marked like the case.
+                        let person = if k % 6 == 0 {
+                            let number = format!("MX{k:04}");
+                            let fields = PersonFields {
+                                name: "Bounmy Matrixperson".into(),
+                                latin_name: "Bounmy Matrixperson".into(),
+                                sex: "male".into(),
+                                age: "40".into(),
+                                nationality: "LA".into(),
+                                documents: vec![DocumentFields {
+                                    kind: "passport".into(),
+                                    number: number.clone(),
+                                    issuing_country: "LA".into(),
+                                }],
+                                ..Default::default()
+                            };
+                            let keys = fields
+                                .as_input()
+                                .parse(now.date(), now.date())
+                                .unwrap()
+                                .search_keys();
+                            let pid = RecordId::from_uuid(app.new_uuid());
+                            let paccess = RecordAccess {
+                                record: pid,
+                                kind: RecordKind::Person,
+                                ..access.clone()
+                            };
+                            w.insert_person(&PersonRecord {
+                                id: pid,
+                                fields,
+                                age_as_of: record.fields.occurred_on.clone(),
+                                search_keys: keys,
+                                access: paccess.clone(),
+                                created_at: now,
+                            })
+                            .await
+                            .unwrap();
+                            w.insert_case_person(&CasePersonRecord {
+                                case: id,
+                                person: pid,
+                                position: 1,
+                                part: CasePersonFields {
+                                    role: "courier".into(),
+                                    ..Default::default()
+                                },
+                            })
+                            .await
+                            .unwrap();
+                            Some((paccess, number))
+                        } else {
+                            None
+                        };
                         cases.push(R {
                             access,
                             shares: Vec::new(),
@@ -627,6 +727,7 @@ async fn build(db: Db) -> World {
                             status: status.into(),
                             substance: item.fields.substance.clone(),
                             occurred_on: fields.occurred_on,
+                            person,
                         });
                     }
                 }
@@ -975,7 +1076,7 @@ async fn check_cases(world: &World, ui: usize, u: &U, cells: &mut Cells, queries
         };
         for r in &world.cases {
             let (list, read) = expected(u, r);
-            let want = (q.matches)(r, list, read);
+            let want = (q.matches)(u, r, list, read);
             assert_eq!(
                 found.get(&r.access.record).copied(),
                 want.then_some(read),
@@ -1051,6 +1152,29 @@ async fn check_cases(world: &World, ui: usize, u: &U, cells: &mut Cells, queries
             ),
         }
         cells.add("case view / API get", 1, t);
+        // The people of a case: those the actor may read, of a case they
+        // may read; and the person's own page.
+        if read {
+            let t = Instant::now();
+            let people = app.case_people(&u.actor, r.access.record).await.unwrap();
+            assert_eq!(
+                people.len(),
+                usize::from(reads_person(u, r)),
+                "case people: user {ui} case {ri}"
+            );
+            cells.add("case people", 1, t);
+        }
+        if let Some(p) = r.person() {
+            let t = Instant::now();
+            let (plist, pread) = expected(u, &p);
+            match app.person(&u.actor, p.access.record, "/test").await {
+                Ok((rec, _)) => assert!(pread, "person view: user {ui} case {ri}: {rec:?}"),
+                Err(AppError::Forbidden(Denied::RequestAccess)) => assert!(plist && !pread),
+                Err(AppError::NotFound) => assert!(!plist, "person view: user {ui} case {ri}"),
+                Err(e) => panic!("person view: {e:?}"),
+            }
+            cells.add("person view", 1, t);
+        }
         let t = Instant::now();
         match app.case_listing(&u.actor, r.access.record).await {
             Ok((a, reference, _)) => {
@@ -1093,7 +1217,15 @@ async fn audited_export(app: &App, id: uuid::Uuid) -> BTreeSet<String> {
 
 /// The export: the cases the actor may read (never those only listed), for
 /// roles that may export; refused to the others.
-async fn check_export(world: &World, ui: usize, u: &U, cells: &mut Cells) {
+/// An export made by the matrix: its audit entry's id, who made it (index
+/// into `World::users`) and the ids of the cases it holds.
+struct Made {
+    id: uuid::Uuid,
+    by: usize,
+    cases: BTreeSet<String>,
+}
+
+async fn check_export(world: &World, ui: usize, u: &U, cells: &mut Cells, made: &mut Vec<Made>) {
     let app = &world.app;
     let sapphire = CaseFilter {
         text: Some("sapphire".into()),
@@ -1155,6 +1287,11 @@ async fn check_export(world: &World, ui: usize, u: &U, cells: &mut Cells) {
                     want,
                     "{path}: the audit entry names the exported cases"
                 );
+                made.push(Made {
+                    id: e.id,
+                    by: ui,
+                    cases: want.clone(),
+                });
             }
             Err(AppError::Forbidden(Denied::Permission(_))) => {
                 assert!(
@@ -1167,6 +1304,75 @@ async fn check_export(world: &World, ui: usize, u: &U, cells: &mut Cells) {
         }
         cells.add(path, world.cases.len(), t);
     }
+}
+
+/// Who may see the details of an export's audit entry (the cases it named,
+/// its filter and counts): the exporter, and readers of the audit log who
+/// may read every case it named. Other readers of the audit log see the
+/// entry with its details withheld; everyone else gets no history (404).
+async fn check_export_entries(world: &World, ui: usize, u: &U, made: &[Made], cells: &mut Cells) {
+    let app = &world.app;
+    let readable: BTreeSet<String> = world
+        .cases
+        .iter()
+        .filter(|r| expected(u, r).1)
+        .map(|r| r.access.record.to_string())
+        .collect();
+    let details_for = |m: &Made| m.by == ui || m.cases.is_subset(&readable);
+    let has_details = |after: &str| {
+        let v: serde_json::Value = serde_json::from_str(after).unwrap();
+        match (v.get("case_ids"), v.get("details_withheld")) {
+            (Some(_), None) => true,
+            (None, Some(w)) if *w == serde_json::json!(true) => false,
+            other => panic!("an export entry neither detailed nor withheld: {other:?}"),
+        }
+    };
+    let t = Instant::now();
+    // A third of the readers of the audit log (every scope, clearance and
+    // group membership among them): each entry they may not fully read
+    // costs a query.
+    if reads_audit_log(u.actor.role) && ui.is_multiple_of(3) {
+        let entries = app
+            .audit_log(&u.actor, None, Some("event"), 100_000)
+            .await
+            .unwrap();
+        let shown: HashMap<&str, bool> = entries
+            .iter()
+            .filter(|e| e.entity_type == "export")
+            .map(|e| (e.entity_id.as_str(), has_details(&e.after)))
+            .collect();
+        for m in made {
+            assert_eq!(
+                shown.get(m.id.to_string().as_str()).copied(),
+                Some(details_for(m)),
+                "audit log, export by user {} of {} cases: user {ui} {:?}",
+                m.by,
+                m.cases.len(),
+                u.actor
+            );
+        }
+        cells.add("export audit entry (log)", made.len(), t);
+    }
+    let t = Instant::now();
+    let mut n = 0;
+    for m in made.iter().skip(ui % 13).step_by(13) {
+        let h = app.history(&u.actor, "export", &m.id.to_string()).await;
+        match h {
+            Ok(h) => {
+                assert!(reads_audit_log(u.actor.role), "export history: user {ui}");
+                assert_eq!(h.len(), 1);
+                assert_eq!(
+                    has_details(&h[0].after),
+                    details_for(m),
+                    "export history: user {ui}"
+                );
+            }
+            Err(AppError::NotFound) => assert!(!reads_audit_log(u.actor.role)),
+            Err(e) => panic!("export history: {e:?}"),
+        }
+        n += 1;
+    }
+    cells.add("export audit entry (history)", n, t);
 }
 
 /// The audit log: entries about records only for records the reader may
@@ -1216,21 +1422,43 @@ async fn matrix(db: Db) {
         lanes.spawn(async move {
             let queries = case_queries();
             let mut cells = Cells::default();
+            let mut made = Vec::new();
             for (ui, u) in world.users.iter().enumerate() {
                 if ui % LANES != lane {
                     continue;
                 }
                 check_reports(&world, ui, u, &mut cells).await;
                 check_cases(&world, ui, u, &mut cells, &queries).await;
-                check_export(&world, ui, u, &mut cells).await;
+                check_export(&world, ui, u, &mut cells, &mut made).await;
                 check_audit_log(&world, ui, u, &mut cells).await;
             }
-            cells
+            (cells, made)
         });
     }
     let mut cells = Cells::default();
+    let mut made = Vec::new();
     while let Some(lane) = lanes.join_next().await {
-        cells.merge(lane.unwrap_or_else(|e| panic!("a lane of the matrix failed: {e}")));
+        let (c, m) = lane.unwrap_or_else(|e| panic!("a lane of the matrix failed: {e}"));
+        cells.merge(c);
+        made.extend(m);
+    }
+    // Then, with every export made, who sees what of their audit entries.
+    let made = std::sync::Arc::new(made);
+    for lane in 0..LANES {
+        let (world, made) = (world.clone(), made.clone());
+        lanes.spawn(async move {
+            let mut cells = Cells::default();
+            for (ui, u) in world.users.iter().enumerate() {
+                if ui % LANES == lane {
+                    check_export_entries(&world, ui, u, &made, &mut cells).await;
+                }
+            }
+            (cells, Vec::new())
+        });
+    }
+    while let Some(lane) = lanes.join_next().await {
+        let (c, _) = lane.unwrap_or_else(|e| panic!("a lane of the matrix failed: {e}"));
+        cells.merge(c);
     }
     let app = &world.app;
     // Every read of a report, and of a restricted case, was audited on the

@@ -541,6 +541,34 @@ impl Store {
         .transpose()
     }
 
+    /// How many of `ids` (distinct record ids) the readable part of the
+    /// filter lets through; unknown ids count as not readable.
+    pub async fn count_readable(
+        &self,
+        f: &ReadFilter,
+        ids: &[RecordId],
+    ) -> Result<usize, StoreError> {
+        let readable = f.readable_part();
+        let mut n = 0;
+        for chunk in ids.chunks(crate::export::EXPORT_BATCH) {
+            let mut binds = Vec::new();
+            let cond = filter_sql(&readable, "ra", &mut binds);
+            let marks: Vec<String> = chunk
+                .iter()
+                .map(|i| push(&mut binds, Bind::Text(i.to_string())))
+                .collect();
+            let sql = format!(
+                "SELECT COUNT(*) AS n FROM record_access ra WHERE ra.record_id IN ({}) AND {cond}",
+                marks.join(", ")
+            );
+            let row = bind_all(sqlx::query(&sql), &binds)
+                .fetch_one(&self.pool)
+                .await?;
+            n += usize::try_from(int(&row, "n")?).unwrap_or(0);
+        }
+        Ok(n)
+    }
+
     pub async fn access_request(
         &self,
         rid: AccessRequestId,

@@ -286,13 +286,20 @@ impl Store {
                 object_keys.push(push(&mut binds, Bind::Text("-".to_owned())));
             }
             let objects = object_keys.join(", ");
+            // A person is a record of its own (a case shared is not its
+            // people shared): names and documents match only people the
+            // actor may read, or the search would tell who is in a case to
+            // someone who may not see them there.
+            let person_readable = readable_sql(f, "pra", &mut binds);
             // Words inside Lao names and narratives are found as substrings
             // (Lao writes no spaces between words).
             conds.push(format!(
                 "(LOWER(lc.reference) LIKE {like} OR ({readable} AND (LOWER(lc.operation_name) LIKE {like} OR LOWER(lc.narrative) LIKE {like} \
                  OR EXISTS (SELECT 1 FROM seizure_item s3 WHERE s3.case_id = lc.id AND (s3.tablet_logo_key LIKE {key} OR s3.packaging_key LIKE {key})) \
-                 OR EXISTS (SELECT 1 FROM case_person cp JOIN person p ON p.id = cp.person_id WHERE cp.case_id = lc.id AND p.search_keys LIKE {name}) \
-                 OR EXISTS (SELECT 1 FROM case_person cp2 JOIN person_document pd ON pd.person_id = cp2.person_id WHERE cp2.case_id = lc.id AND pd.number = {doc}) \
+                 OR EXISTS (SELECT 1 FROM case_person cp JOIN person p ON p.id = cp.person_id JOIN record_access pra ON pra.record_id = p.id \
+                    WHERE cp.case_id = lc.id AND p.search_keys LIKE {name} AND {person_readable}) \
+                 OR EXISTS (SELECT 1 FROM case_person cp2 JOIN person_document pd ON pd.person_id = cp2.person_id JOIN record_access pra ON pra.record_id = cp2.person_id \
+                    WHERE cp2.case_id = lc.id AND pd.number = {doc} AND {person_readable}) \
                  OR EXISTS (SELECT 1 FROM case_object co WHERE co.case_id = lc.id AND co.search_key IN ({objects})))))"
             ));
         }
