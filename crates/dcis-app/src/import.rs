@@ -23,10 +23,12 @@
 //!   leaves whole cases only, and rerunning it completes it.
 //! - **Dry run**: everything but the writing.
 //! - **Audit**: the cases and items are stored through the store's bulk
-//!   path, one `bulk_load` entry per batch with the import's id, the
-//!   batch's references and the SHA-256 of its rows (as `dcis generate`);
-//!   the import itself is one `event` entry (`import`, a new id) with the
-//!   file's name and SHA-256, the mode and the counts.
+//!   path, one `bulk_load` entry per batch with the import's id and the
+//!   SHA-256 of the batch's rows (as `dcis generate`); the import itself is
+//!   one `event` entry (`import`, a new id) with the file's SHA-256, the
+//!   mode and the counts. Neither names a case or the file: every reader
+//!   of the audit log sees them (see `docs/access-policy.md`), and a
+//!   reference or a file name can say what the records would not.
 
 use crate::cases::{CaseForm, DEFAULT_CLASSIFICATION, DEFAULT_TLP};
 use crate::error::AppError;
@@ -330,7 +332,6 @@ impl App {
         let details = |r: &ImportReport| {
             serde_json::json!({
                 "event": "cases_imported",
-                "file": req.file_name,
                 "sha256": req.sha256,
                 "mode": req.mode.as_str(),
                 "rows": r.rows,
@@ -423,12 +424,10 @@ impl App {
             "event": "cases_imported",
             "import": import_id,
             "batch": n + 1,
-            "file": req.file_name,
             "file_sha256": req.sha256,
             "mode": req.mode.as_str(),
             "cases": cases.len(),
             "items": items.len(),
-            "references": batch.iter().map(|g| g.reference.as_str()).collect::<Vec<_>>(),
             "sha256": crate::generate::batch_hash(&cases, &items),
         })
         .to_string();
