@@ -376,7 +376,7 @@ struct ListQuery {
     /// Substance code of a seized item.
     substance: Option<String>,
     /// Search words: reference, names (Lao or Latin script), plate, phone,
-    /// document number, tablet logo, words of the narrative.
+    /// document number, tablet logo, words of the narrative (docs/search.md).
     q: Option<String>,
     /// Page number, from 1.
     page: Option<i64>,
