@@ -21,6 +21,7 @@ pub mod org;
 pub mod person;
 pub mod quantity;
 pub mod role;
+pub mod search;
 pub mod seizure;
 pub mod substance;
 mod text;

@@ -21,8 +21,8 @@ use time::Date;
 
 /// A person's name in any script: trimmed, whitespace collapsed, 1–200
 /// characters, no control characters. (Unicode normalisation is not done:
-/// the domain has no Unicode tables; the same name typed precomposed and
-/// decomposed differs here, and [`latin_key`] folds the Latin cases.)
+/// the same name typed precomposed and decomposed differs here, and
+/// [`latin_key`] folds the Latin cases.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PersonName(String);
 

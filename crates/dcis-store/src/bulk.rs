@@ -9,6 +9,7 @@ use crate::cases::{CaseRecord, ItemRecord};
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::rows::int;
+use crate::search::case_words;
 use crate::write::Write;
 use dcis_domain::audit::AuditAction;
 use dcis_domain::time::to_millis;
@@ -150,6 +151,7 @@ impl Write {
                 V::T(f.narrative.clone()),
                 V::I(at),
                 V::I(to_millis(c.updated_at)),
+                V::T(case_words(&f.operation_name, &f.narrative)),
             ]);
         }
         let mut seized = Vec::with_capacity(items.len());
@@ -204,8 +206,8 @@ impl Write {
             "id, agency_id, reference, occurred_on, occurred_time, province_code, district_code, village_id, \
              border_crossing_id, latitude, longitude, operation_name, detection_method, transport_mode, \
              concealment_method, origin_country, origin_province, destination_country, destination_province, \
-             status, narrative, created_at, updated_at",
-            23,
+             status, narrative, created_at, updated_at, search_words",
+            24,
             law_case,
         )
         .await?;

@@ -6,6 +6,7 @@ use crate::access::{
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::rows::{id, int, opt_float, opt_text, text, time};
+use crate::search::case_words;
 use crate::write::Write;
 use dcis_domain::access::{RecordAccess, RecordId, RecordKind};
 use dcis_domain::case::CaseFields;
@@ -265,10 +266,26 @@ impl Store {
                 &mut binds,
                 Bind::Text(format!("%{}%", dcis_domain::seizure::search_key(&v))),
             );
-            let name = push(
-                &mut binds,
-                Bind::Text(format!("%{}%", dcis_domain::person::latin_key(&v))),
-            );
+            // Each word of the query must start a word of the case's
+            // narrative or operation name, or of the names of a person in
+            // it (docs/search.md). Words hold no LIKE wild cards.
+            let person_readable = readable_sql(f, "pra", &mut binds);
+            let words: Vec<String> = dcis_domain::search::query(&v)
+                .into_iter()
+                .map(|w| {
+                    let p = push(&mut binds, Bind::Text(format!("% {w}%")));
+                    format!(
+                        "(lc.search_words LIKE {p} OR EXISTS (SELECT 1 FROM case_person cpw JOIN person pw ON pw.id = cpw.person_id \
+                         JOIN record_access pra ON pra.record_id = pw.id \
+                         WHERE cpw.case_id = lc.id AND pw.search_words LIKE {p} AND {person_readable}))"
+                    )
+                })
+                .collect();
+            let words = if words.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                words.join(" AND ")
+            };
             let doc: String = v
                 .chars()
                 .filter(char::is_ascii_alphanumeric)
@@ -286,18 +303,15 @@ impl Store {
                 object_keys.push(push(&mut binds, Bind::Text("-".to_owned())));
             }
             let objects = object_keys.join(", ");
-            // A person is a record of its own (a case shared is not its
-            // people shared): names and documents match only people the
-            // actor may read, or the search would tell who is in a case to
-            // someone who may not see them there.
-            let person_readable = readable_sql(f, "pra", &mut binds);
-            // Words inside Lao names and narratives are found as substrings
-            // (Lao writes no spaces between words).
+            // The reference is found by any part of it; everything else only
+            // in cases the actor may read. A person is a record of its own (a
+            // case shared is not its people shared): names and documents
+            // match only people the actor may read (`person_readable`, on
+            // the person's access row `pra`), or the search would tell who
+            // is in a case to someone who may not see them there.
             conds.push(format!(
-                "(LOWER(lc.reference) LIKE {like} OR ({readable} AND (LOWER(lc.operation_name) LIKE {like} OR LOWER(lc.narrative) LIKE {like} \
+                "(LOWER(lc.reference) LIKE {like} OR ({readable} AND (({words}) \
                  OR EXISTS (SELECT 1 FROM seizure_item s3 WHERE s3.case_id = lc.id AND (s3.tablet_logo_key LIKE {key} OR s3.packaging_key LIKE {key})) \
-                 OR EXISTS (SELECT 1 FROM case_person cp JOIN person p ON p.id = cp.person_id JOIN record_access pra ON pra.record_id = p.id \
-                    WHERE cp.case_id = lc.id AND p.search_keys LIKE {name} AND {person_readable}) \
                  OR EXISTS (SELECT 1 FROM case_person cp2 JOIN person_document pd ON pd.person_id = cp2.person_id JOIN record_access pra ON pra.record_id = cp2.person_id \
                     WHERE cp2.case_id = lc.id AND pd.number = {doc} AND {person_readable}) \
                  OR EXISTS (SELECT 1 FROM case_object co WHERE co.case_id = lc.id AND co.search_key IN ({objects})))))"
@@ -417,7 +431,7 @@ impl Write {
         let f = &c.fields;
         let num = |s: &str| s.parse::<f64>().ok();
         sqlx::query(&format!(
-            "INSERT INTO law_case ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
+            "INSERT INTO law_case ({}, search_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
             CASE_COLUMNS.replace("lc.", "")
         ))
         .bind(c.id.to_string())
@@ -443,6 +457,7 @@ impl Write {
         .bind(&f.narrative)
         .bind(to_millis(c.created_at))
         .bind(to_millis(c.updated_at))
+        .bind(case_words(&f.operation_name, &f.narrative))
         .execute(self.conn())
         .await?;
         self.audit_create(RecordKind::Case.as_str(), &c.id.to_string(), c)
@@ -461,7 +476,7 @@ impl Write {
             "UPDATE law_case SET reference = $2, occurred_on = $3, occurred_time = $4, province_code = $5, district_code = $6, \
              village_id = $7, border_crossing_id = $8, latitude = $9, longitude = $10, operation_name = $11, detection_method = $12, \
              transport_mode = $13, concealment_method = $14, origin_country = $15, origin_province = $16, destination_country = $17, \
-             destination_province = $18, status = $19, narrative = $20, updated_at = $21 WHERE id = $1",
+             destination_province = $18, status = $19, narrative = $20, updated_at = $21, search_words = $22 WHERE id = $1",
         )
         .bind(after.id.to_string())
         .bind(&f.reference)
@@ -484,6 +499,7 @@ impl Write {
         .bind(&f.status)
         .bind(&f.narrative)
         .bind(to_millis(after.updated_at))
+        .bind(case_words(&f.operation_name, &f.narrative))
         .execute(self.conn())
         .await?
         .rows_affected();

@@ -25,6 +25,7 @@ mod open;
 mod org;
 mod persons;
 mod rows;
+mod search;
 mod security;
 mod user;
 mod write;

@@ -213,8 +213,10 @@ impl Store {
         Ok(SchemaStatus { applied, known })
     }
 
-    /// Applies the migrations this build has and the database lacks.
-    /// A database from a newer dcis is refused before anything is touched.
+    /// Applies the migrations this build has and the database lacks, then
+    /// fills the search words of rows stored before they existed (see
+    /// `search.rs`). A database from a newer dcis is refused before
+    /// anything is touched.
     pub async fn migrate(&self) -> Result<SchemaStatus, StoreError> {
         let status = self.schema_status().await?;
         if status.applied > status.known {
@@ -224,6 +226,7 @@ impl Store {
             });
         }
         self.backend.migrator().run(&self.pool).await?;
+        self.fill_search_words().await?;
         self.schema_status().await
     }
 

@@ -4,6 +4,7 @@ use crate::access::{bind_all, filter_sql, push, record_access, Bind, ACCESS_COLU
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::rows::{id, int, text, time};
+use crate::search::person_words;
 use crate::write::Write;
 use dcis_domain::access::{RecordAccess, RecordId, RecordKind};
 use dcis_domain::person::{CasePersonFields, PersonFields};
@@ -40,7 +41,7 @@ const PERSON_COLUMNS: &str =
     "p.id, p.name, p.latin_name, p.search_keys, p.sex, p.birth_date, p.age, p.age_as_of, \
     p.nationality, p.aliases_json, p.documents_json, p.addresses_json, p.created_at";
 
-fn json<T: serde::de::DeserializeOwned>(r: &AnyRow, col: &str) -> Result<T, StoreError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(r: &AnyRow, col: &str) -> Result<T, StoreError> {
     let s = text(r, col)?;
     serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
@@ -159,7 +160,8 @@ impl Write {
         let keys = format!("|{}|", p.search_keys.join("|"));
         sqlx::query(
             "INSERT INTO person (id, name, latin_name, search_keys, sex, birth_date, age, age_as_of, nationality, aliases_json, \
-             documents_json, addresses_json, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             documents_json, addresses_json, created_at, updated_at, search_words) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(p.id.to_string())
         .bind(&f.name)
@@ -175,6 +177,7 @@ impl Write {
         .bind(to_json(&f.addresses))
         .bind(to_millis(p.created_at))
         .bind(to_millis(p.created_at))
+        .bind(person_words(&f.name, &f.latin_name, &f.aliases))
         .execute(self.conn())
         .await?;
         for d in &f.documents {

@@ -8,6 +8,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use dcis_app::AppError;
 use dcis_domain::FieldErrors;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 /// Attached to an error response by handlers; the `render_errors`
 /// middleware turns it into a page or a problem document in the viewer's
@@ -130,6 +133,41 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The problem document of an API error (RFC 9457), as the API sends it.
+/// The OpenAPI document describes every error response with this schema.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem: `https://dcis.invalid/problems/{code}`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The explanation, in the caller's language.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// A stable message key (`error-not-found`, `error-validation`…).
+    pub code: &'static str,
+    /// The path of the request.
+    pub instance: String,
+    /// For invalid input: one entry per field error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field's name as sent (`reference`, `items`, `document_number`…).
+    pub field: &'static str,
+    /// A stable message key (`err-required`, `err-choice`…).
+    pub code: &'static str,
+    /// The explanation, in the caller's language.
+    pub detail: String,
+    /// The values the message refers to (e.g. `index` for the position of
+    /// an item in a list, `value` for the value refused).
+    pub args: BTreeMap<String, String>,
+}
+
 /// The problem document of an API error, in the viewer's language.
 pub fn problem_json(viewer: Option<&Viewer>, info: &ErrorInfo, instance: &str) -> Response {
     let tr = |key: &str, args: &[(&str, &str)]| match viewer {
@@ -137,27 +175,38 @@ pub fn problem_json(viewer: Option<&Viewer>, info: &ErrorInfo, instance: &str) -
         None => key.to_owned(),
     };
     let args: Vec<(&str, &str)> = info.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut body = serde_json::json!({
-        "type": format!("https://dcis.invalid/problems/{}", info.key),
-        "title": tr(info.key, &args),
-        "status": info.status.as_u16(),
-        "code": info.key,
-        "instance": instance,
-    });
-    if let Some(fields) = &info.fields {
-        let errs: Vec<serde_json::Value> = fields
+    let errors = info.fields.as_ref().map(|fields| {
+        fields
             .0
             .iter()
             .map(|e| {
                 let a: Vec<(&str, &str)> = e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let args: serde_json::Map<String, serde_json::Value> =
-                    e.args.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone()))).collect();
-                serde_json::json!({ "field": e.field, "code": e.key, "detail": tr(e.key, &a), "args": args })
+                FieldProblem {
+                    field: e.field,
+                    code: e.key,
+                    detail: tr(e.key, &a),
+                    args: e
+                        .args
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                        .collect(),
+                }
             })
-            .collect();
-        body["errors"] = serde_json::Value::Array(errs);
-    }
-    let mut r = (info.status, body.to_string()).into_response();
+            .collect()
+    });
+    let body = Problem {
+        kind: format!("https://dcis.invalid/problems/{}", info.key),
+        title: tr(info.key, &args),
+        status: info.status.as_u16(),
+        code: info.key,
+        instance: instance.to_owned(),
+        errors,
+    };
+    let text = serde_json::to_string(&body).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "problem document not serialisable");
+        String::from("{}")
+    });
+    let mut r = (info.status, text).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),

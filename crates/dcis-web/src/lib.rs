@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
     let router = Router::new()
         .merge(pages)
         .nest("/api/v1", api)
+        .route("/api/openapi.json", axum::routing::get(api::openapi::serve))
         .merge(assets::routes())
         .route("/healthz", axum::routing::get(middleware::healthz))
         .route("/readyz", axum::routing::get(middleware::readyz))

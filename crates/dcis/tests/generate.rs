@@ -46,6 +46,16 @@ async fn generate_into_a_demo(db: Db) {
     assert_eq!(items, 2000);
     let cases = d.count("law_case", "1 = 1").await - cases_before;
     assert_eq!(d.count("law_case", SYNTHETIC).await, cases);
+    // The bulk path writes the search words too (docs/search.md).
+    assert_eq!(d.count("law_case", "search_words IS NULL").await, 0);
+    assert_eq!(
+        d.count(
+            "law_case",
+            &format!("{SYNTHETIC} AND search_words LIKE '% synthetic case %'")
+        )
+        .await,
+        cases
+    );
     assert!((800..2000).contains(&cases), "{cases} cases");
     assert_eq!(
         d.count("record_access", "record_kind = 'case'").await,

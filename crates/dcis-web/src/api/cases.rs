@@ -1,5 +1,6 @@
 //! API for cases and seized items.
 
+use super::dto::Page;
 use super::{Body, Caller};
 use crate::error::ApiError;
 use crate::AppState;
@@ -13,9 +14,12 @@ use dcis_app::AppError;
 use dcis_domain::access::RecordId;
 use dcis_domain::case::CaseFields;
 use dcis_domain::ids::SeizureItemId;
+use dcis_domain::person::{AddressFields, CasePersonFields, DocumentFields, PersonFields};
 use dcis_domain::seizure::SeizureItemFields;
-use dcis_store::{CaseFilter, CaseRecord, ItemRecord};
+use dcis_store::{CaseFilter, CaseRecord, ItemRecord, ObjectRecord};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,9 +50,9 @@ fn rid(s: &str) -> Result<RecordId, ApiError> {
 }
 
 /// A case on the wire. Empty strings stand for "not given".
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields, default)]
-struct CaseBody {
+pub(super) struct CaseBody {
     reference: String,
     occurred_on: String,
     occurred_time: String,
@@ -76,9 +80,9 @@ struct CaseBody {
 }
 
 /// A seized item on the wire, as entered.
-#[derive(Serialize, Deserialize, Default, Clone)]
+#[derive(Serialize, Deserialize, Default, Clone, ToSchema)]
 #[serde(deny_unknown_fields, default)]
-struct ItemBody {
+pub(super) struct ItemBody {
     substance: String,
     form: String,
     quantity: String,
@@ -93,6 +97,64 @@ struct ItemBody {
     price: String,
     price_currency: String,
     price_per: String,
+}
+
+/// A stored seized item's fields, as entered (the output twin of
+/// [`ItemBody`], which refuses unknown fields and so cannot describe a part
+/// of a larger object).
+#[derive(Serialize, ToSchema)]
+pub(super) struct ItemFieldsOut {
+    substance: String,
+    form: String,
+    quantity: String,
+    unit: String,
+    tablet_count: String,
+    unit_weight_mg: String,
+    purity: String,
+    lab_reference: String,
+    tablet_logo: String,
+    packaging_kind: String,
+    packaging_brand: String,
+    price: String,
+    price_currency: String,
+    price_per: String,
+}
+
+impl From<SeizureItemFields> for ItemFieldsOut {
+    fn from(f: SeizureItemFields) -> Self {
+        let SeizureItemFields {
+            substance,
+            form,
+            quantity,
+            unit,
+            tablet_count,
+            unit_weight_mg,
+            purity,
+            lab_reference,
+            tablet_logo,
+            packaging_kind,
+            packaging_brand,
+            price,
+            price_currency,
+            price_per,
+        } = f;
+        ItemFieldsOut {
+            substance,
+            form,
+            quantity,
+            unit,
+            tablet_count,
+            unit_weight_mg,
+            purity,
+            lab_reference,
+            tablet_logo,
+            packaging_kind,
+            packaging_brand,
+            price,
+            price_currency,
+            price_per,
+        }
+    }
 }
 
 impl From<ItemBody> for SeizureItemFields {
@@ -159,12 +221,13 @@ fn form(b: &CaseBody) -> Result<CaseForm, ApiError> {
     })
 }
 
-#[derive(Serialize)]
-struct ItemOut {
+/// A stored seized item: as entered, and normalised.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ItemOut {
     id: String,
     position: i64,
     #[serde(flatten)]
-    fields: SeizureItemFields,
+    fields: ItemFieldsOut,
     /// Normalised measures: grams, millilitres, counts, hectares (strings,
     /// exact decimals).
     grams: Option<String>,
@@ -184,7 +247,7 @@ fn item_out(i: &ItemRecord) -> ItemOut {
     ItemOut {
         id: i.id.to_string(),
         position: i.position,
-        fields: i.fields.clone(),
+        fields: i.fields.clone().into(),
         grams: scaled(i.measures.micrograms, 6),
         grams_derived_from_count: i.measures.mass_derived,
         millilitres: scaled(i.measures.microlitres, 3),
@@ -193,11 +256,83 @@ fn item_out(i: &ItemRecord) -> ItemOut {
     }
 }
 
-#[derive(Serialize)]
-struct CaseOut {
+/// The fields of a stored case, as entered.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CaseFieldsOut {
+    reference: String,
+    occurred_on: String,
+    occurred_time: String,
+    province: String,
+    district: String,
+    village: Option<String>,
+    border_crossing: Option<String>,
+    latitude: String,
+    longitude: String,
+    operation_name: String,
+    detection_method: String,
+    transport_mode: String,
+    concealment_method: String,
+    origin_country: String,
+    origin_province: String,
+    destination_country: String,
+    destination_province: String,
+    status: String,
+    narrative: String,
+}
+
+impl From<CaseFields> for CaseFieldsOut {
+    fn from(f: CaseFields) -> Self {
+        let CaseFields {
+            reference,
+            occurred_on,
+            occurred_time,
+            province,
+            district,
+            village,
+            border_crossing,
+            latitude,
+            longitude,
+            operation_name,
+            detection_method,
+            transport_mode,
+            concealment_method,
+            origin_country,
+            origin_province,
+            destination_country,
+            destination_province,
+            status,
+            narrative,
+        } = f;
+        Self {
+            reference,
+            occurred_on,
+            occurred_time,
+            province,
+            district,
+            village: village.map(|v| v.to_string()),
+            border_crossing: border_crossing.map(|b| b.to_string()),
+            latitude,
+            longitude,
+            operation_name,
+            detection_method,
+            transport_mode,
+            concealment_method,
+            origin_country,
+            origin_province,
+            destination_country,
+            destination_province,
+            status,
+            narrative,
+        }
+    }
+}
+
+/// A stored case with its seized items.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CaseOut {
     id: String,
     #[serde(flatten)]
-    fields: CaseFields,
+    fields: CaseFieldsOut,
     agency: String,
     owner_unit: String,
     classification: &'static str,
@@ -214,7 +349,7 @@ fn case_out(c: &CaseRecord, items: &[ItemRecord]) -> CaseOut {
     };
     CaseOut {
         id: c.id.to_string(),
-        fields: c.fields.clone(),
+        fields: c.fields.clone().into(),
         agency: c.agency.to_string(),
         owner_unit: c.access.owner_unit.to_string(),
         classification: c.access.classification.as_str(),
@@ -225,21 +360,33 @@ fn case_out(c: &CaseRecord, items: &[ItemRecord]) -> CaseOut {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Cases that occurred on or after this date (YYYY-MM-DD).
     from: Option<String>,
+    /// Cases that occurred on or before this date (YYYY-MM-DD).
     to: Option<String>,
+    /// Province code.
     province: Option<String>,
+    /// Agency (organisation id).
     agency: Option<String>,
+    /// Case status.
     status: Option<String>,
+    /// Substance code of a seized item.
     substance: Option<String>,
+    /// Search words: reference, names (Lao or Latin script), plate, phone,
+    /// document number, tablet logo, words of the narrative (docs/search.md).
     q: Option<String>,
+    /// Page number, from 1.
     page: Option<i64>,
+    /// Cases per page (1 to 500, default 50).
     per_page: Option<i64>,
 }
 
-#[derive(Serialize)]
-struct SummaryOut {
+/// A line of the case list.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CaseSummaryOut {
     id: String,
     reference: String,
     occurred_on: String,
@@ -253,6 +400,10 @@ struct SummaryOut {
     tlp: &'static str,
 }
 
+/// The case list: every case the caller may know of, readable or not,
+/// filtered and searched, a page at a time.
+#[utoipa::path(get, path = "/cases", tag = "cases", operation_id = "list_cases", params(ListQuery),
+    responses((status = 200, description = "A page of cases", body = Page<CaseSummaryOut>)))]
 async fn list(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -283,7 +434,7 @@ async fn list(
     let (rows, total) = s.app.cases(&a.actor, &filter).await?;
     let items = rows
         .iter()
-        .map(|r| SummaryOut {
+        .map(|r| CaseSummaryOut {
             id: r.access.record.to_string(),
             reference: r.reference.clone(),
             occurred_on: r.occurred_on.clone(),
@@ -296,7 +447,7 @@ async fn list(
             tlp: r.access.tlp.label(),
         })
         .collect::<Vec<_>>();
-    Ok(Json(super::dto::Page {
+    Ok(Json(Page {
         items,
         total,
         page,
@@ -305,6 +456,9 @@ async fn list(
     .into_response())
 }
 
+/// Records a case with its seized items (all stored, or none).
+#[utoipa::path(post, path = "/cases", tag = "cases", operation_id = "create_case", request_body = CaseBody,
+    responses((status = 201, description = "The new case", body = CaseOut)))]
 async fn create(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -316,6 +470,9 @@ async fn create(
     Ok((StatusCode::CREATED, Json(case_out(&c, &items))).into_response())
 }
 
+/// One case with its seized items (audited as a read).
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", operation_id = "get_case", params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, description = "The case", body = CaseOut)))]
 async fn read(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<String>) -> ApiResult {
     let id = rid(&id)?;
     let (c, items) = s
@@ -325,6 +482,10 @@ async fn read(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<Strin
     Ok(Json(case_out(&c, &items)).into_response())
 }
 
+/// Changes a case's fields (items are changed on their own).
+#[utoipa::path(put, path = "/cases/{id}", tag = "cases", operation_id = "update_case", params(("id" = String, Path, description = "Case id")),
+    request_body = CaseBody,
+    responses((status = 200, description = "The case as changed", body = CaseOut)))]
 async fn update(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -347,6 +508,9 @@ async fn update(
     Ok(Json(case_out(&c, &items)).into_response())
 }
 
+/// The seized items of a case.
+#[utoipa::path(get, path = "/cases/{id}/items", tag = "cases", operation_id = "list_items", params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, description = "Seized items", body = Vec<ItemOut>)))]
 async fn items(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<String>) -> ApiResult {
     let id = rid(&id)?;
     let (_, items) = s
@@ -356,6 +520,10 @@ async fn items(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<Stri
     Ok(Json(items.iter().map(item_out).collect::<Vec<_>>()).into_response())
 }
 
+/// Adds a seized item to a case.
+#[utoipa::path(post, path = "/cases/{id}/items", tag = "cases", operation_id = "add_item", params(("id" = String, Path, description = "Case id")),
+    request_body = ItemBody,
+    responses((status = 201, description = "The new item", body = ItemOut)))]
 async fn add_item(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -370,6 +538,10 @@ fn item_id(s: &str) -> Result<SeizureItemId, ApiError> {
     s.parse().map_err(|_| ApiError::from(AppError::NotFound))
 }
 
+/// Changes a seized item.
+#[utoipa::path(put, path = "/cases/{id}/items/{item}", tag = "cases", operation_id = "update_item",
+    params(("id" = String, Path, description = "Case id"), ("item" = String, Path, description = "Item id")), request_body = ItemBody,
+    responses((status = 200, description = "The item as changed", body = ItemOut)))]
 async fn update_item(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -383,6 +555,10 @@ async fn update_item(
     Ok(Json(item_out(&i)).into_response())
 }
 
+/// Removes a seized item.
+#[utoipa::path(delete, path = "/cases/{id}/items/{item}", tag = "cases", operation_id = "remove_item",
+    params(("id" = String, Path, description = "Case id"), ("item" = String, Path, description = "Item id")),
+    responses((status = 204, description = "Removed")))]
 async fn remove_item(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -394,39 +570,220 @@ async fn remove_item(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// A person's fields as typed. Empty strings stand for "not given".
+#[derive(Serialize, Deserialize, Default, ToSchema)]
+#[serde(default)]
+pub(super) struct PersonBody {
+    /// The name as written (Lao or Latin script).
+    name: String,
+    /// The name in Latin script.
+    latin_name: String,
+    aliases: Vec<String>,
+    sex: String,
+    /// YYYY-MM-DD, or YYYY-MM, or YYYY.
+    birth_date: String,
+    /// Age in years, when the birth date is unknown.
+    age: String,
+    /// ISO 3166-1 alpha-2 country code.
+    nationality: String,
+    documents: Vec<DocumentBody>,
+    addresses: Vec<AddressBody>,
+}
+
+/// An identity document as typed.
+#[derive(Serialize, Deserialize, Default, ToSchema)]
+#[serde(default)]
+pub(super) struct DocumentBody {
+    kind: String,
+    number: String,
+    issuing_country: String,
+}
+
+/// An address as typed.
+#[derive(Serialize, Deserialize, Default, ToSchema)]
+#[serde(default)]
+pub(super) struct AddressBody {
+    country: String,
+    province: String,
+    district: String,
+    text: String,
+}
+
+impl From<PersonFields> for PersonBody {
+    fn from(f: PersonFields) -> Self {
+        let PersonFields {
+            name,
+            latin_name,
+            aliases,
+            sex,
+            birth_date,
+            age,
+            nationality,
+            documents,
+            addresses,
+        } = f;
+        Self {
+            name,
+            latin_name,
+            aliases,
+            sex,
+            birth_date,
+            age,
+            nationality,
+            documents: documents
+                .into_iter()
+                .map(|d| {
+                    let DocumentFields {
+                        kind,
+                        number,
+                        issuing_country,
+                    } = d;
+                    DocumentBody {
+                        kind,
+                        number,
+                        issuing_country,
+                    }
+                })
+                .collect(),
+            addresses: addresses
+                .into_iter()
+                .map(|a| {
+                    let AddressFields {
+                        country,
+                        province,
+                        district,
+                        text,
+                    } = a;
+                    AddressBody {
+                        country,
+                        province,
+                        district,
+                        text,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<PersonBody> for PersonFields {
+    fn from(b: PersonBody) -> Self {
+        Self {
+            name: b.name,
+            latin_name: b.latin_name,
+            aliases: b.aliases,
+            sex: b.sex,
+            birth_date: b.birth_date,
+            age: b.age,
+            nationality: b.nationality,
+            documents: b
+                .documents
+                .into_iter()
+                .map(|d| DocumentFields {
+                    kind: d.kind,
+                    number: d.number,
+                    issuing_country: d.issuing_country,
+                })
+                .collect(),
+            addresses: b
+                .addresses
+                .into_iter()
+                .map(|a| AddressFields {
+                    country: a.country,
+                    province: a.province,
+                    district: a.district,
+                    text: a.text,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A person's part in a case, as typed: role and outcome.
+#[derive(Serialize, Deserialize, Default, ToSchema)]
+#[serde(default)]
+pub(super) struct CasePersonBody {
+    role: String,
+    outcome: String,
+    sentence_kind: String,
+    sentence_months: String,
+    fine: String,
+    fine_currency: String,
+}
+
+impl From<CasePersonFields> for CasePersonBody {
+    fn from(f: CasePersonFields) -> Self {
+        let CasePersonFields {
+            role,
+            outcome,
+            sentence_kind,
+            sentence_months,
+            fine,
+            fine_currency,
+        } = f;
+        Self {
+            role,
+            outcome,
+            sentence_kind,
+            sentence_months,
+            fine,
+            fine_currency,
+        }
+    }
+}
+
+impl From<CasePersonBody> for CasePersonFields {
+    fn from(b: CasePersonBody) -> Self {
+        Self {
+            role: b.role,
+            outcome: b.outcome,
+            sentence_kind: b.sentence_kind,
+            sentence_months: b.sentence_months,
+            fine: b.fine,
+            fine_currency: b.fine_currency,
+        }
+    }
+}
+
 /// A new person in a case: the person's fields, and their role and
 /// outcome beside them. (Unknown fields cannot be refused here: serde does
 /// not support it with a flattened part.)
-#[derive(Deserialize)]
-struct PersonIn {
-    person: dcis_domain::person::PersonFields,
+#[derive(Deserialize, ToSchema)]
+pub(super) struct PersonIn {
+    person: PersonBody,
     #[serde(flatten)]
-    part: dcis_domain::person::CasePersonFields,
+    part: CasePersonBody,
 }
 
-#[derive(Serialize)]
-struct PersonOut {
+/// A stored person.
+#[derive(Serialize, ToSchema)]
+pub(super) struct PersonOut {
     id: String,
     #[serde(flatten)]
-    fields: dcis_domain::person::PersonFields,
+    fields: PersonBody,
+    /// The date the age refers to.
     age_as_of: String,
 }
 
-#[derive(Serialize)]
-struct CasePersonOut {
+/// A person in a case, with their part in it.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CasePersonOut {
     person: PersonOut,
     #[serde(flatten)]
-    part: dcis_domain::person::CasePersonFields,
+    part: CasePersonBody,
 }
 
 fn person_out(p: &dcis_store::PersonRecord) -> PersonOut {
     PersonOut {
         id: p.id.to_string(),
-        fields: p.fields.clone(),
+        fields: p.fields.clone().into(),
         age_as_of: p.age_as_of.clone(),
     }
 }
 
+/// The persons recorded in a case, with their part in it.
+#[utoipa::path(get, path = "/cases/{id}/persons", tag = "persons", operation_id = "list_case_persons", params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, description = "Persons of the case", body = Vec<CasePersonOut>)))]
 async fn people(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<String>) -> ApiResult {
     let id = rid(&id)?;
     // Reading the people is reading the case: same policy and read audit.
@@ -438,13 +795,17 @@ async fn people(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<Str
         list.iter()
             .map(|(p, l)| CasePersonOut {
                 person: person_out(p),
-                part: l.part.clone(),
+                part: l.part.clone().into(),
             })
             .collect::<Vec<_>>(),
     )
     .into_response())
 }
 
+/// Records a person in a case, with their role and outcome.
+#[utoipa::path(post, path = "/cases/{id}/persons", tag = "persons", operation_id = "add_case_person", params(("id" = String, Path, description = "Case id")),
+    request_body = PersonIn,
+    responses((status = 201, description = "The person in the case", body = CasePersonOut)))]
 async fn add_person(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -453,31 +814,39 @@ async fn add_person(
 ) -> ApiResult {
     let (p, l) = s
         .app
-        .add_person_to_case(&a.actor, rid(&id)?, &b.person, &b.part)
+        .add_person_to_case(&a.actor, rid(&id)?, &b.person.into(), &b.part.into())
         .await?;
     Ok((
         StatusCode::CREATED,
         Json(CasePersonOut {
             person: person_out(&p),
-            part: l.part,
+            part: l.part.into(),
         }),
     )
         .into_response())
 }
 
+/// Changes a person's role and outcome in a case.
+#[utoipa::path(put, path = "/cases/{id}/persons/{person}", tag = "persons", operation_id = "update_case_person",
+    params(("id" = String, Path, description = "Case id"), ("person" = String, Path, description = "Person id")), request_body = CasePersonBody,
+    responses((status = 200, description = "The part as changed", body = CasePersonBody)))]
 async fn update_person(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path((id, person)): Path<(String, String)>,
-    Body(b): Body<dcis_domain::person::CasePersonFields>,
+    Body(b): Body<CasePersonBody>,
 ) -> ApiResult {
     let l = s
         .app
-        .update_case_person(&a.actor, rid(&id)?, rid(&person)?, &b)
+        .update_case_person(&a.actor, rid(&id)?, rid(&person)?, &b.into())
         .await?;
-    Ok(Json(l.part).into_response())
+    Ok(Json(CasePersonBody::from(l.part)).into_response())
 }
 
+/// Removes a person from a case.
+#[utoipa::path(delete, path = "/cases/{id}/persons/{person}", tag = "persons", operation_id = "remove_case_person",
+    params(("id" = String, Path, description = "Case id"), ("person" = String, Path, description = "Person id")),
+    responses((status = 204, description = "Removed")))]
 async fn remove_person(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -489,15 +858,27 @@ async fn remove_person(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Serialize)]
-struct PersonCaseOut {
+/// A case a person is recorded in, with their part in it.
+#[derive(Serialize, ToSchema)]
+pub(super) struct PersonCaseOut {
     case: String,
     reference: String,
     occurred_on: String,
     #[serde(flatten)]
-    part: dcis_domain::person::CasePersonFields,
+    part: CasePersonBody,
 }
 
+/// A person and the cases they are recorded in (those the caller may read).
+#[derive(Serialize, ToSchema)]
+pub(super) struct PersonDetailOut {
+    person: PersonOut,
+    cases: Vec<PersonCaseOut>,
+}
+
+/// A person and the cases they are recorded in (audited as a read).
+#[utoipa::path(get, path = "/persons/{id}", tag = "persons", operation_id = "get_person",
+    params(("id" = String, Path, description = "Person id")),
+    responses((status = 200, description = "The person", body = PersonDetailOut)))]
 async fn person(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<String>) -> ApiResult {
     let id = rid(&id)?;
     let (p, cases) = s
@@ -510,21 +891,74 @@ async fn person(State(s): State<AppState>, Caller(a): Caller, Path(id): Path<Str
             case: c.to_string(),
             reference,
             occurred_on,
-            part: l.part,
+            part: l.part.into(),
         })
         .collect();
-    Ok(Json(serde_json::json!({ "person": person_out(&p), "cases": cases })).into_response())
+    Ok(Json(PersonDetailOut {
+        person: person_out(&p),
+        cases,
+    })
+    .into_response())
 }
 
-#[derive(Deserialize)]
+/// A vehicle, phone, bank account or asset of a case.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ObjectIn {
+pub(super) struct ObjectIn {
+    /// `vehicle`, `phone`, `bank_account` or `asset`.
     kind: String,
-    fields: std::collections::BTreeMap<String, String>,
+    /// The kind's fields (e.g. `plate`, `plate_country` for a vehicle;
+    /// `number` for a phone).
+    fields: BTreeMap<String, String>,
+    /// The person of the case it belongs to (id), if known.
     #[serde(default)]
     person: Option<String>,
 }
 
+/// A stored object of a case.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ObjectOut {
+    id: String,
+    case: String,
+    kind: &'static str,
+    position: i64,
+    fields: BTreeMap<String, String>,
+    /// The search key that recognises the same plate, phone or account
+    /// across cases (empty when the kind has none).
+    key: String,
+    /// A one-line description.
+    label: String,
+    person: Option<String>,
+}
+
+impl From<ObjectRecord> for ObjectOut {
+    fn from(o: ObjectRecord) -> Self {
+        let ObjectRecord {
+            id,
+            case,
+            kind,
+            position,
+            fields,
+            key,
+            label,
+            person,
+        } = o;
+        Self {
+            id: id.to_string(),
+            case: case.to_string(),
+            kind: kind.as_str(),
+            position,
+            fields,
+            key,
+            label,
+            person: person.map(|p| p.to_string()),
+        }
+    }
+}
+
+/// The vehicles, phones, bank accounts and assets of a case.
+#[utoipa::path(get, path = "/cases/{id}/objects", tag = "cases", operation_id = "list_objects", params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, description = "Objects of the case", body = Vec<ObjectOut>)))]
 async fn objects(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -534,9 +968,14 @@ async fn objects(
     s.app
         .case(&a.actor, id, &format!("/api/v1/cases/{id}/objects"))
         .await?;
-    Ok(Json(s.app.case_objects(&a.actor, id).await?).into_response())
+    let objects = s.app.case_objects(&a.actor, id).await?;
+    Ok(Json(objects.into_iter().map(ObjectOut::from).collect::<Vec<_>>()).into_response())
 }
 
+/// Adds a vehicle, phone, bank account or asset to a case.
+#[utoipa::path(post, path = "/cases/{id}/objects", tag = "cases", operation_id = "add_object", params(("id" = String, Path, description = "Case id")),
+    request_body = ObjectIn,
+    responses((status = 201, description = "The new object", body = ObjectOut)))]
 async fn add_object(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -556,9 +995,13 @@ async fn add_object(
         .app
         .add_object(&a.actor, rid(&id)?, &b.kind, &b.fields, person)
         .await?;
-    Ok((StatusCode::CREATED, Json(o)).into_response())
+    Ok((StatusCode::CREATED, Json(ObjectOut::from(o))).into_response())
 }
 
+/// Removes an object from a case.
+#[utoipa::path(delete, path = "/cases/{id}/objects/{object}", tag = "cases", operation_id = "remove_object",
+    params(("id" = String, Path, description = "Case id"), ("object" = String, Path, description = "Object id")),
+    responses((status = 204, description = "Removed")))]
 async fn remove_object(
     State(s): State<AppState>,
     Caller(a): Caller,

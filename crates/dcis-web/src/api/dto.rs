@@ -1,21 +1,22 @@
 //! The API's wire types. Domain types are not the wire format: these
 //! structs are, and they change only with the API version.
 
-use dcis_domain::audit::AuditEntry;
+use dcis_domain::audit::{AuditEntry, ChainBreak};
 use dcis_domain::geo::{BorderCrossing, District, Province, Village};
 use dcis_domain::org::{Organisation, Unit};
-use dcis_domain::role::GeoScope;
+use dcis_domain::role::{GeoScope, Permission};
 use dcis_domain::time::from_millis;
 use dcis_domain::user::{ApiToken, User};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 
 fn ts(t: &OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct UserOut {
     pub id: String,
     pub username: String,
@@ -23,6 +24,7 @@ pub struct UserOut {
     pub unit: String,
     pub role: &'static str,
     /// `national`, or the list of province codes.
+    #[schema(schema_with = scope_schema)]
     pub scope: serde_json::Value,
     pub clearance: &'static str,
     pub language: &'static str,
@@ -55,7 +57,7 @@ impl From<&User> for UserOut {
 }
 
 /// `scope` may be given as `"national"`, `"01,05"` or `["01", "05"]`.
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, Clone, ToSchema)]
 #[serde(untagged)]
 pub enum ScopeIn {
     Text(String),
@@ -71,7 +73,7 @@ impl ScopeIn {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserIn {
     pub username: String,
@@ -86,7 +88,7 @@ pub struct UserIn {
     pub language: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserProfileIn {
     pub display_name: String,
@@ -98,14 +100,14 @@ pub struct UserProfileIn {
     pub language: String,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordIn {
     #[serde(default)]
     pub password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct OrganisationOut {
     pub id: String,
     pub code: String,
@@ -130,7 +132,7 @@ impl From<&Organisation> for OrganisationOut {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationIn {
     pub code: String,
@@ -141,7 +143,7 @@ pub struct OrganisationIn {
     pub province: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct UnitOut {
     pub id: String,
     pub organisation: String,
@@ -166,7 +168,7 @@ impl From<&Unit> for UnitOut {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitIn {
     pub organisation: String,
@@ -178,7 +180,7 @@ pub struct UnitIn {
     pub district: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ProvinceOut {
     pub code: String,
     pub iso_3166_2: String,
@@ -199,7 +201,7 @@ impl ProvinceOut {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DistrictOut {
     pub code: String,
     pub province: String,
@@ -218,7 +220,7 @@ impl From<&District> for DistrictOut {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct VillageOut {
     pub id: String,
     pub district: String,
@@ -241,7 +243,7 @@ impl From<&Village> for VillageOut {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VillageIn {
     pub name_en: String,
@@ -252,7 +254,7 @@ pub struct VillageIn {
     pub longitude: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CrossingOut {
     pub id: String,
     pub name_en: String,
@@ -287,7 +289,7 @@ impl From<&BorderCrossing> for CrossingOut {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CrossingIn {
     pub name_en: String,
@@ -309,7 +311,7 @@ pub struct CrossingIn {
     pub notes: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TokenOut {
     pub id: String,
     pub name: String,
@@ -320,6 +322,7 @@ pub struct TokenOut {
     pub revoked_at: Option<String>,
     /// Only in the answer to the creation, once.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub secret: Option<String>,
 }
 
@@ -338,7 +341,7 @@ impl From<&ApiToken> for TokenOut {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenIn {
     pub name: String,
@@ -347,7 +350,7 @@ pub struct TokenIn {
     pub expires_in_days: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AuditOut {
     pub seq: i64,
     pub id: String,
@@ -393,10 +396,114 @@ impl From<&AuditEntry> for AuditOut {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+}
+
+/// `scope` on the wire: `"national"` or a list of province codes.
+fn scope_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+    let one_of = OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["national"])),
+        )
+        .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+        .build();
+    Schema::OneOf(one_of)
+}
+
+/// The caller: their user, what they may do, and the token of the request.
+#[derive(Serialize, ToSchema)]
+pub struct MeOut {
+    #[serde(flatten)]
+    pub user: UserOut,
+    /// The permissions of the caller (narrowed by the token's role when
+    /// the request carries one).
+    #[schema(value_type = Vec<String>)]
+    pub permissions: Vec<Permission>,
+    /// The id of the API token of the request; null with a session.
+    pub via_token: Option<String>,
+}
+
+/// A new user, with the generated password when none was given (shown
+/// once).
+#[derive(Serialize, ToSchema)]
+pub struct CreatedUserOut {
+    #[serde(flatten)]
+    pub user: UserOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub generated_password: Option<String>,
+}
+
+/// The answer to a password reset: the generated password (shown once), or
+/// null when the request gave one.
+#[derive(Serialize, ToSchema)]
+pub struct GeneratedPasswordOut {
+    pub generated_password: Option<String>,
+}
+
+/// The result of walking the audit chain.
+#[derive(Serialize, ToSchema)]
+pub struct VerifyOut {
+    pub ok: bool,
+    /// How many entries were checked (when the chain is intact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub entries: Option<u64>,
+    /// Where and how the chain is broken.
+    #[serde(rename = "break", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub chain_break: Option<ChainBreakOut>,
+    /// The break, explained in English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub message: Option<String>,
+}
+
+impl From<Result<u64, ChainBreak>> for VerifyOut {
+    fn from(r: Result<u64, ChainBreak>) -> Self {
+        match r {
+            Ok(n) => Self {
+                ok: true,
+                entries: Some(n),
+                chain_break: None,
+                message: None,
+            },
+            Err(b) => Self {
+                ok: false,
+                entries: None,
+                message: Some(b.to_string()),
+                chain_break: Some(b.into()),
+            },
+        }
+    }
+}
+
+/// Why the audit chain is broken at an entry.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ChainBreakOut {
+    /// The entry's content no longer matches its hash.
+    Edited { seq: i64 },
+    /// The entry does not follow the one before it.
+    Unlinked { seq: i64, expected_seq: i64 },
+    /// Entries at the end were removed.
+    Truncated { last_seq: i64, head_seq: i64 },
+}
+
+impl From<ChainBreak> for ChainBreakOut {
+    fn from(b: ChainBreak) -> Self {
+        match b {
+            ChainBreak::Edited { seq } => Self::Edited { seq },
+            ChainBreak::Unlinked { seq, expected_seq } => Self::Unlinked { seq, expected_seq },
+            ChainBreak::Truncated { last_seq, head_seq } => Self::Truncated { last_seq, head_seq },
+        }
+    }
 }

@@ -16,23 +16,41 @@ use dcis_app::export::ExportFormat;
 use dcis_app::AppError;
 use dcis_store::CaseFilter;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/cases/export", get(export))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ExportQuery {
+    /// `csv` (the default) or `xlsx`.
     format: Option<String>,
+    /// Cases that occurred on or after this date (YYYY-MM-DD).
     from: Option<String>,
+    /// Cases that occurred on or before this date (YYYY-MM-DD).
     to: Option<String>,
+    /// Province code.
     province: Option<String>,
+    /// Agency (organisation id).
     agency: Option<String>,
+    /// Case status.
     status: Option<String>,
+    /// Substance code of a seized item.
     substance: Option<String>,
+    /// Search words, as for the case list.
     q: Option<String>,
 }
 
+/// The filtered case list as a CSV or XLSX file, one row per seized item,
+/// readable cases only (audited as one `export`; see docs/export.md).
+#[utoipa::path(get, path = "/cases/export", tag = "cases", operation_id = "export_cases", params(ExportQuery),
+    responses((status = 200, description = "The file, as an attachment",
+        content(
+            ("text/csv"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ))))]
 async fn export(
     State(s): State<AppState>,
     Caller(a): Caller,

@@ -18,6 +18,7 @@ use dcis_domain::ids::{ApiTokenId, OrganisationId, UnitId, UserId};
 use dcis_domain::role::Permission;
 use dcis_store::UserFilter;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -72,26 +73,38 @@ fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, ApiError> {
     s.parse().map_err(|_| not_found())
 }
 
+/// The caller: user, permissions, and the token of the request.
+#[utoipa::path(get, path = "/me", tag = "account",
+    responses((status = 200, description = "The caller", body = MeOut)))]
 async fn me(Caller(a): Caller) -> ApiResult {
-    let mut v = serde_json::to_value(UserOut::from(&a.user))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    v["permissions"] = serde_json::json!(Permission::ALL
-        .iter()
-        .filter(|p| a.actor.may(**p))
-        .collect::<Vec<_>>());
-    v["via_token"] = serde_json::json!(a.actor.token.map(|(id, _)| id.to_string()));
-    ok(v)
+    ok(MeOut {
+        user: UserOut::from(&a.user),
+        permissions: Permission::ALL
+            .into_iter()
+            .filter(|p| a.actor.may(*p))
+            .collect(),
+        via_token: a.actor.token.map(|(id, _)| id.to_string()),
+    })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Text to look for in user names and display names.
     q: Option<String>,
+    /// Only users of units of this organisation (id).
     organisation: Option<String>,
+    /// Include disabled users.
     include_disabled: Option<bool>,
+    /// Page number, from 1.
     page: Option<i64>,
+    /// Users per page (1 to 500, default 50).
     per_page: Option<i64>,
 }
 
+/// Users the caller may administer, a page at a time.
+#[utoipa::path(get, path = "/users", tag = "users", params(ListQuery),
+    responses((status = 200, description = "A page of users", body = Page<UserOut>)))]
 async fn list_users(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -125,6 +138,9 @@ async fn list_users(
     })
 }
 
+/// Creates a user. Without `password`, one is generated and returned once.
+#[utoipa::path(post, path = "/users", tag = "users", request_body = UserIn,
+    responses((status = 201, description = "The new user", body = CreatedUserOut)))]
 async fn create_user(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -141,14 +157,15 @@ async fn create_user(
         language: b.language,
     };
     let (user, generated) = s.app.create_user(Some(&a.actor), &input).await?;
-    let mut v = serde_json::to_value(UserOut::from(&user))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    if let Some(g) = generated {
-        v["generated_password"] = serde_json::json!(g);
-    }
-    created(v)
+    created(CreatedUserOut {
+        user: UserOut::from(&user),
+        generated_password: generated,
+    })
 }
 
+/// One user within the caller's administrative scope.
+#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = String, Path, description = "User id")),
+    responses((status = 200, description = "The user", body = UserOut)))]
 async fn get_user(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -161,6 +178,10 @@ async fn get_user(
     ok(UserOut::from(&s.app.visible_user(&a.actor, id).await?.user))
 }
 
+/// Changes a user's profile, role, scope and clearance.
+#[utoipa::path(put, path = "/users/{id}", tag = "users", params(("id" = String, Path, description = "User id")),
+    request_body = UserProfileIn,
+    responses((status = 200, description = "The user as changed", body = UserOut)))]
 async fn update_user(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -181,6 +202,9 @@ async fn update_user(
     ))
 }
 
+/// Disables a user and ends their sessions.
+#[utoipa::path(post, path = "/users/{id}/disable", tag = "users", params(("id" = String, Path, description = "User id")),
+    responses((status = 200, description = "The user", body = UserOut)))]
 async fn disable_user(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -193,6 +217,9 @@ async fn disable_user(
     ))
 }
 
+/// Enables a disabled user.
+#[utoipa::path(post, path = "/users/{id}/enable", tag = "users", params(("id" = String, Path, description = "User id")),
+    responses((status = 200, description = "The user", body = UserOut)))]
 async fn enable_user(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -205,8 +232,14 @@ async fn enable_user(
     ))
 }
 
+/// Sets a new password for a user; without one, generates it.
+///
 /// The body is optional: without one (or with no `password`) a password
 /// is generated and returned once.
+#[utoipa::path(post, path = "/users/{id}/reset-password", tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    request_body(content = Option<PasswordIn>, description = "Optional: the new password"),
+    responses((status = 200, description = "The generated password, or null", body = GeneratedPasswordOut)))]
 async fn reset_password(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -228,9 +261,14 @@ async fn reset_password(
         .app
         .reset_password(Some(&a.actor), parse_id(&id)?, &given)
         .await?;
-    ok(serde_json::json!({ "generated_password": generated }))
+    ok(GeneratedPasswordOut {
+        generated_password: generated,
+    })
 }
 
+/// All organisations (agencies) of the installation.
+#[utoipa::path(get, path = "/organisations", tag = "organisations",
+    responses((status = 200, description = "Organisations", body = Vec<OrganisationOut>)))]
 async fn list_organisations(State(s): State<AppState>, Caller(a): Caller) -> ApiResult {
     a.actor
         .require(Permission::ViewGeography)
@@ -249,6 +287,9 @@ fn org_input(b: OrganisationIn) -> OrganisationInput {
     }
 }
 
+/// Creates an organisation.
+#[utoipa::path(post, path = "/organisations", tag = "organisations", request_body = OrganisationIn,
+    responses((status = 201, description = "The new organisation", body = OrganisationOut)))]
 async fn create_organisation(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -261,6 +302,10 @@ async fn create_organisation(
     ))
 }
 
+/// One organisation.
+#[utoipa::path(get, path = "/organisations/{id}", tag = "organisations",
+    params(("id" = String, Path, description = "Organisation id")),
+    responses((status = 200, description = "The organisation", body = OrganisationOut)))]
 async fn get_organisation(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -279,6 +324,10 @@ async fn get_organisation(
     ok(OrganisationOut::from(&o))
 }
 
+/// Changes an organisation.
+#[utoipa::path(put, path = "/organisations/{id}", tag = "organisations",
+    params(("id" = String, Path, description = "Organisation id")), request_body = OrganisationIn,
+    responses((status = 200, description = "The organisation as changed", body = OrganisationOut)))]
 async fn update_organisation(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -292,11 +341,16 @@ async fn update_organisation(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UnitQuery {
+    /// Only the units of this organisation (id).
     organisation: Option<String>,
 }
 
+/// Units, of all organisations or of one.
+#[utoipa::path(get, path = "/units", tag = "organisations", params(UnitQuery),
+    responses((status = 200, description = "Units", body = Vec<UnitOut>)))]
 async fn list_units(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -323,6 +377,9 @@ fn unit_input(b: UnitIn) -> UnitInput {
     }
 }
 
+/// Creates a unit.
+#[utoipa::path(post, path = "/units", tag = "organisations", request_body = UnitIn,
+    responses((status = 201, description = "The new unit", body = UnitOut)))]
 async fn create_unit(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -333,6 +390,9 @@ async fn create_unit(
     ))
 }
 
+/// One unit.
+#[utoipa::path(get, path = "/units/{id}", tag = "organisations", params(("id" = String, Path, description = "Unit id")),
+    responses((status = 200, description = "The unit", body = UnitOut)))]
 async fn get_unit(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -351,6 +411,10 @@ async fn get_unit(
     ok(UnitOut::from(&u))
 }
 
+/// Changes a unit.
+#[utoipa::path(put, path = "/units/{id}", tag = "organisations", params(("id" = String, Path, description = "Unit id")),
+    request_body = UnitIn,
+    responses((status = 200, description = "The unit as changed", body = UnitOut)))]
 async fn update_unit(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -364,6 +428,9 @@ async fn update_unit(
     ))
 }
 
+/// The provinces, with their number of districts.
+#[utoipa::path(get, path = "/provinces", tag = "geography",
+    responses((status = 200, description = "Provinces", body = Vec<ProvinceOut>)))]
 async fn list_provinces(State(s): State<AppState>, Caller(a): Caller) -> ApiResult {
     a.actor
         .require(Permission::ViewGeography)
@@ -375,6 +442,10 @@ async fn list_provinces(State(s): State<AppState>, Caller(a): Caller) -> ApiResu
         .collect::<Vec<_>>())
 }
 
+/// The districts of a province.
+#[utoipa::path(get, path = "/provinces/{code}/districts", tag = "geography",
+    params(("code" = String, Path, description = "Province code (two digits)")),
+    responses((status = 200, description = "Districts", body = Vec<DistrictOut>)))]
 async fn list_districts(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -397,6 +468,10 @@ async fn list_districts(
     ok(ds.iter().map(DistrictOut::from).collect::<Vec<_>>())
 }
 
+/// The villages of a district.
+#[utoipa::path(get, path = "/districts/{code}/villages", tag = "geography",
+    params(("code" = String, Path, description = "District code (four digits)")),
+    responses((status = 200, description = "Villages", body = Vec<VillageOut>)))]
 async fn list_villages(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -423,6 +498,10 @@ fn num(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
+/// Adds a village to a district.
+#[utoipa::path(post, path = "/districts/{code}/villages", tag = "geography",
+    params(("code" = String, Path, description = "District code (four digits)")), request_body = VillageIn,
+    responses((status = 201, description = "The new village", body = VillageOut)))]
 async fn create_village(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -441,6 +520,9 @@ async fn create_village(
     ))
 }
 
+/// The border crossings, with their Border Liaison Offices.
+#[utoipa::path(get, path = "/border-crossings", tag = "geography",
+    responses((status = 200, description = "Border crossings", body = Vec<CrossingOut>)))]
 async fn list_crossings(State(s): State<AppState>, Caller(a): Caller) -> ApiResult {
     a.actor
         .require(Permission::ViewGeography)
@@ -454,6 +536,9 @@ async fn list_crossings(State(s): State<AppState>, Caller(a): Caller) -> ApiResu
     ok(bs.iter().map(CrossingOut::from).collect::<Vec<_>>())
 }
 
+/// Adds a border crossing.
+#[utoipa::path(post, path = "/border-crossings", tag = "geography", request_body = CrossingIn,
+    responses((status = 201, description = "The new border crossing", body = CrossingOut)))]
 async fn create_crossing(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -477,11 +562,17 @@ async fn create_crossing(
     ))
 }
 
+/// The caller's API tokens (never their secrets).
+#[utoipa::path(get, path = "/tokens", tag = "account",
+    responses((status = 200, description = "Tokens", body = Vec<TokenOut>)))]
 async fn list_tokens(State(s): State<AppState>, Caller(a): Caller) -> ApiResult {
     let ts = s.app.api_tokens(a.user.id).await?;
     ok(ts.iter().map(TokenOut::from).collect::<Vec<_>>())
 }
 
+/// Creates an API token; its secret is in this answer only.
+#[utoipa::path(post, path = "/tokens", tag = "account", request_body = TokenIn,
+    responses((status = 201, description = "The new token with its secret", body = TokenOut)))]
 async fn create_token(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -497,6 +588,9 @@ async fn create_token(
     created(out)
 }
 
+/// Revokes one of the caller's API tokens.
+#[utoipa::path(post, path = "/tokens/{id}/revoke", tag = "account", params(("id" = String, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked")))]
 async fn revoke_token(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -508,14 +602,20 @@ async fn revoke_token(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// Only entries before this sequence number (for paging back).
     before: Option<i64>,
     /// Only entries of this action (`read` shows who read what).
     action: Option<String>,
+    /// At most this many entries (1 to 1000, default 100).
     limit: Option<i64>,
 }
 
+/// The audit log, newest first.
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, description = "Audit entries", body = Vec<AuditOut>)))]
 async fn audit_log(
     State(s): State<AppState>,
     Caller(a): Caller,
@@ -533,22 +633,27 @@ async fn audit_log(
     ok(es.iter().map(AuditOut::from).collect::<Vec<_>>())
 }
 
+/// Walks the audit chain and reports the first break, if any.
+#[utoipa::path(post, path = "/audit/verify", tag = "audit",
+    responses((status = 200, description = "The result", body = VerifyOut)))]
 async fn audit_verify(State(s): State<AppState>, Caller(a): Caller) -> ApiResult {
     a.actor
         .require(Permission::VerifyAuditChain)
         .map_err(AppError::from)?;
-    match s
+    let result = s
         .app
         .store
         .verify_audit_chain(1000)
         .await
-        .map_err(AppError::from)?
-    {
-        Ok(n) => ok(serde_json::json!({ "ok": true, "entries": n })),
-        Err(b) => ok(serde_json::json!({ "ok": false, "break": b, "message": b.to_string() })),
-    }
+        .map_err(AppError::from)?;
+    ok(VerifyOut::from(result))
 }
 
+/// The audit entries of one entity.
+#[utoipa::path(get, path = "/history/{entity_type}/{id}", tag = "audit",
+    params(("entity_type" = String, Path, description = "Kind of entity (`user`, `case`…)"),
+           ("id" = String, Path, description = "Entity id")),
+    responses((status = 200, description = "Audit entries", body = Vec<AuditOut>)))]
 async fn history(
     State(s): State<AppState>,
     Caller(a): Caller,

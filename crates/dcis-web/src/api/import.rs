@@ -31,6 +31,7 @@ use dcis_domain::role::Permission;
 use dcis_domain::FieldError;
 use dcis_import::mapping::Mapping;
 use serde::Serialize;
+use utoipa::ToSchema;
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -52,7 +53,15 @@ fn require(a: &dcis_app::auth::Authenticated) -> Result<(), ApiError> {
         .map_err(|d| ApiError::from(AppError::Forbidden(d)))
 }
 
-async fn template(
+/// The template of a case file.
+#[utoipa::path(get, path = "/imports/cases/template", tag = "cases", operation_id = "import_template",
+    params(("format" = Option<String>, Query, description = "`csv` (the default) or `xlsx`")),
+    responses((status = 200, description = "The template, as an attachment",
+        content(
+            ("text/csv"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ))))]
+pub(super) async fn template(
     Caller(a): Caller,
     Extension(viewer): Extension<crate::auth::Viewer>,
     Query(q): Query<HashMap<String, String>>,
@@ -80,7 +89,7 @@ async fn template(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ErrorDto {
     row: usize,
     column: String,
@@ -88,11 +97,13 @@ struct ErrorDto {
     message: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ReportDto {
-    id: Option<Uuid>,
+    /// The import's audit entry (none for a check or when nothing was written).
+    id: Option<String>,
     dry_run: bool,
-    mode: ImportMode,
+    /// `all_or_nothing` or `good_rows`.
+    mode: String,
     written: bool,
     rows: usize,
     cases: usize,
@@ -107,9 +118,9 @@ struct ReportDto {
 
 fn report_dto(tr: &Tr, r: &ImportReport) -> ReportDto {
     ReportDto {
-        id: r.id,
+        id: r.id.map(|u| u.to_string()),
         dry_run: r.dry_run,
-        mode: r.mode,
+        mode: r.mode.as_str().to_owned(),
         written: r.written,
         rows: r.rows,
         cases: r.cases,
@@ -132,29 +143,31 @@ fn report_dto(tr: &Tr, r: &ImportReport) -> ReportDto {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ProgressDto {
     cases: usize,
     checked: usize,
     written: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct FailureDto {
-    code: &'static str,
+    code: String,
     message: String,
     errors: Vec<ErrorDto>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct JobDto {
-    id: Uuid,
+    id: String,
     file: String,
     sha256: String,
     rows: usize,
     headers: Vec<String>,
-    mapping: HashMap<&'static str, String>,
-    state: &'static str,
+    /// Field → the file's column that holds it.
+    mapping: HashMap<String, String>,
+    /// `ready`, `running`, `done` or `failed`.
+    state: String,
     progress: ProgressDto,
     report: Option<ReportDto>,
     error: Option<FailureDto>,
@@ -165,7 +178,7 @@ fn job_dto(tr: &Tr, job: &ImportJob) -> JobDto {
     let mapping = job.mapping();
     let state = job.state();
     JobDto {
-        id: job.id,
+        id: job.id.to_string(),
         file: job.file_name.clone(),
         sha256: job.sha256.clone(),
         rows: job.table.rows.len(),
@@ -175,7 +188,7 @@ fn job_dto(tr: &Tr, job: &ImportJob) -> JobDto {
             .iter()
             .filter_map(|(f, c)| {
                 c.and_then(|i| job.table.headers.get(i))
-                    .map(|h| (*f, h.clone()))
+                    .map(|h| ((*f).to_owned(), h.clone()))
             })
             .collect(),
         state: match &state {
@@ -183,7 +196,8 @@ fn job_dto(tr: &Tr, job: &ImportJob) -> JobDto {
             JobState::Running { .. } => "running",
             JobState::Done(_) => "done",
             JobState::Failed(_) => "failed",
-        },
+        }
+        .to_owned(),
         progress: ProgressDto {
             cases,
             checked,
@@ -203,7 +217,7 @@ fn job_dto(tr: &Tr, job: &ImportJob) -> JobDto {
 fn failure_dto(tr: &Tr, info: &ErrorInfo) -> FailureDto {
     let args: Vec<(&str, &str)> = info.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     FailureDto {
-        code: info.key,
+        code: info.key.to_owned(),
         message: tr.message(info.key, &args),
         errors: info
             .fields
@@ -232,7 +246,21 @@ fn flag(q: &HashMap<String, String>, name: &'static str, default: bool) -> Resul
     }
 }
 
-async fn start(
+/// Starts a check (the default) or an import of a case file, sent as the
+/// body, in the background (`docs/import.md`).
+#[utoipa::path(post, path = "/imports/cases", tag = "cases", operation_id = "import_cases",
+    params(
+        ("dry_run" = Option<bool>, Query, description = "`true` (the default): check only, write nothing"),
+        ("mode" = Option<String>, Query, description = "`all_or_nothing` (the default) or `good_rows`"),
+        ("file_name" = Option<String>, Query, description = "The file's name, as shown in the job"),
+        ("map.FIELD" = Option<String>, Query, description = "The file's column that holds FIELD (one parameter per field to map, e.g. `map.reference=Case No.`)"),
+    ),
+    request_body(description = "The file: CSV (UTF-8) or XLSX, told by its content", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses((status = 202, description = "The job, started; follow it at `Location`", body = JobDto)))]
+pub(super) async fn start(
     State(s): State<AppState>,
     Caller(a): Caller,
     Extension(viewer): Extension<crate::auth::Viewer>,
@@ -287,7 +315,11 @@ fn job_of(
         .ok_or_else(|| ApiError::from(AppError::NotFound))
 }
 
-async fn status(
+/// Where an import stands, with its report when done.
+#[utoipa::path(get, path = "/imports/{id}", tag = "cases", operation_id = "import_status",
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "The job", body = JobDto)))]
+pub(super) async fn status(
     State(s): State<AppState>,
     Caller(a): Caller,
     Extension(viewer): Extension<crate::auth::Viewer>,
@@ -298,7 +330,11 @@ async fn status(
     Ok(Json(job_dto(&viewer.tr, &job)).into_response())
 }
 
-async fn bad_rows(
+/// The rows a finished import did not take, with the reasons, as CSV.
+#[utoipa::path(get, path = "/imports/{id}/bad-rows", tag = "cases", operation_id = "import_bad_rows",
+    params(("id" = String, Path, description = "The job's id")),
+    responses((status = 200, description = "The bad rows, as an attachment", content_type = "text/csv")))]
+pub(super) async fn bad_rows(
     State(s): State<AppState>,
     Caller(a): Caller,
     Extension(viewer): Extension<crate::auth::Viewer>,

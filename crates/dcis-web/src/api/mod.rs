@@ -2,13 +2,16 @@
 //! `Authorization: Bearer <token>`; the browser may use its session cookie
 //! with an `X-CSRF-Token` header on changes. Errors are
 //! `application/problem+json` (RFC 9457) with a stable `code` and, for
-//! invalid input, an `errors` list naming each field.
+//! invalid input, an `errors` list naming each field. The OpenAPI document
+//! of it all is generated from the handlers (`openapi.rs`) and served at
+//! `/api/openapi.json`.
 
 mod cases;
 mod dto;
 mod export;
 mod handlers;
 mod import;
+pub mod openapi;
 mod records;
 
 use crate::auth::{Via, Viewer};
