@@ -31,9 +31,9 @@ use dcis_domain::role::Permission;
 use dcis_domain::FieldError;
 use dcis_import::mapping::Mapping;
 use serde::Serialize;
-use utoipa::ToSchema;
 use std::collections::HashMap;
 use std::sync::Arc;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
