@@ -5,7 +5,8 @@
 //!
 //! The rules:
 //!
-//! - **Who**: an actor who may create records; the cases are the actor's
+//! - **Who**: an actor whose role may import records (data clerks and
+//!   supervisors); the cases are the actor's
 //!   agency's and unit's, as if typed in the form, and pass the same checks
 //!   ([`App::prepare_case`]). A row naming another agency (`agency_code`)
 //!   is an error.
@@ -202,7 +203,7 @@ impl App {
         req: &ImportRequest<'_>,
         progress: &Progress,
     ) -> Result<ImportReport, AppError> {
-        actor.require(Permission::CreateRecords)?;
+        actor.require(Permission::ImportRecords)?;
         let missing = req.mapping.missing_required();
         if !missing.is_empty() {
             return Err(FieldError::new("mapping", "err-import-map-required")
@@ -215,7 +216,26 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let grouped = group(req.table, req.mapping);
-        let mut errors: Vec<RowError> = req.table.problems.clone();
+        // Problems found while reading name the file's header; name the
+        // field it maps to instead, as every other error does.
+        let mut errors: Vec<RowError> = req
+            .table
+            .problems
+            .iter()
+            .map(|p| {
+                let field = req
+                    .table
+                    .headers
+                    .iter()
+                    .position(|h| !p.column.is_empty() && *h == p.column)
+                    .and_then(|i| req.mapping.fields.iter().find(|(_, c)| *c == Some(i)))
+                    .map(|(f, _)| (*f).to_owned());
+                RowError {
+                    column: field.unwrap_or_else(|| p.column.clone()),
+                    ..p.clone()
+                }
+            })
+            .collect();
         errors.extend(grouped.errors.iter().cloned());
         progress.cases.store(grouped.cases.len(), Ordering::Relaxed);
 

@@ -68,10 +68,15 @@ impl Catalogue {
         } else {
             let mut a = FluentArgs::new();
             for (k, v) in args {
-                // Numbers are passed as numbers so plural rules apply.
+                // Numbers are passed as numbers so plural rules apply, but
+                // only where the number writes back as the same text: a
+                // code such as province "03" or a quantity "1.50" stays as
+                // written.
                 match v.parse::<f64>() {
-                    Ok(n) => a.set(*k, FluentValue::from(n)),
-                    Err(_) => a.set(*k, FluentValue::from(*v)),
+                    Ok(n) if n.is_finite() && n.to_string() == *v => {
+                        a.set(*k, FluentValue::from(n))
+                    }
+                    _ => a.set(*k, FluentValue::from(*v)),
                 }
             }
             Some(a)
@@ -146,5 +151,18 @@ mod tests {
         let s = c.message(Language::En, "err-password-short", &[("min", "12")]);
         assert!(s.contains("12"), "{s}");
         assert_eq!(c.t(Language::Lo, "no-such-key"), "no-such-key");
+    }
+
+    #[test]
+    fn codes_that_look_like_numbers_stay_as_written() {
+        let c = Catalogue::load().unwrap();
+        let s = c.message(
+            Language::En,
+            "err-province-outside-scope",
+            &[("value", "03")],
+        );
+        assert!(s.contains("Province 03 "), "{s}");
+        let s = c.message(Language::En, "err-too-long", &[("max", "200")]);
+        assert!(s.contains("200"), "{s}");
     }
 }

@@ -49,7 +49,7 @@ pub fn routes() -> Router<AppState> {
 
 fn require(a: &dcis_app::auth::Authenticated) -> Result<(), ApiError> {
     a.actor
-        .require(Permission::CreateRecords)
+        .require(Permission::ImportRecords)
         .map_err(|d| ApiError::from(AppError::Forbidden(d)))
 }
 

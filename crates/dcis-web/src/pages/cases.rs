@@ -71,6 +71,7 @@ struct ListPage {
     cases: Vec<CaseLine>,
     pager: Pager,
     can_create: bool,
+    can_import: bool,
     /// May export the list (CSV, XLSX).
     can_export: bool,
     provinces: Vec<Opt>,
@@ -201,6 +202,7 @@ async fn list(
     });
     let page = ListPage {
         can_create: a.may(Permission::CreateRecords),
+        can_import: a.may(Permission::ImportRecords),
         can_export: a.may(Permission::ExportRecords),
         provinces: province_opts(&s, &ctx.tr, None).await?,
         statuses: opts(&ctx.tr, "status", CaseStatus::ALL, |x| x.as_str()),

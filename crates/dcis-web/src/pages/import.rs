@@ -113,7 +113,7 @@ struct JobPage {
 fn require(cu: &CurrentUser) -> Result<(), PageError> {
     cu.auth
         .actor
-        .require(Permission::CreateRecords)
+        .require(Permission::ImportRecords)
         .map_err(|d| PageError::from(dcis_app::AppError::Forbidden(d)))
 }
 
