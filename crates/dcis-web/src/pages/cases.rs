@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/edit", get(edit_form))
         .route("/cases/{id}/items", post(add_item))
         .route("/cases/{id}/items/{item}", post(update_item))
+        .route("/cases/{id}/items/{item}/edit", get(edit_item_form))
         .route("/cases/{id}/items/{item}/delete", post(remove_item))
         .route("/cases/{id}/persons", post(add_person))
         .route("/cases/{id}/persons/{person}/remove", post(remove_person))
@@ -772,13 +773,7 @@ pub(super) async fn view_page_with(
         substances: substance_opts(),
         drug_forms: opts(&tr, "form", DrugForm::ALL, |x| x.as_str()),
         packagings: opts(&tr, "packaging", PackagingKind::ALL, |x| x.as_str()),
-        currencies: Currency::ALL
-            .iter()
-            .map(|x| Opt {
-                value: x.as_str().into(),
-                label: x.as_str().into(),
-            })
-            .collect(),
+        currencies: currency_opts(),
         shares: share_lines(s, &tr, &shares).await,
         can_share: decision.share,
         is_originator: decision.originator,
@@ -983,9 +978,129 @@ async fn update_item(
         .update_item(&cu.auth.actor, id, item, &item_fields(&f))
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done=flash-saved#items")).into_response()),
-        Err(e) => item_error(&s, &cu, id, e, f).await,
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/cases/{id}?done=flash-item-saved#items")).into_response())
+        }
+        Err(AppError::Validation(fields)) => {
+            // The case is read again only for its reference in the title;
+            // the item's own values are the ones the user just sent.
+            let (c, _) = s
+                .app
+                .case(
+                    &cu.auth.actor,
+                    id,
+                    &format!("/cases/{id}/items/{item}/edit"),
+                )
+                .await?;
+            let mut form = FormState::with_values(f);
+            form.add_errors(&cu.viewer.tr, &fields, ITEM_FIELDS);
+            let mut r = html(&item_edit_page(&cu, id, item, &c.fields.reference, form));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
     }
+}
+
+/// The form to change one seized item of a case.
+#[derive(Template)]
+#[template(path = "item_edit.html")]
+struct ItemEditPage {
+    ctx: Ctx,
+    id: String,
+    item: String,
+    reference: String,
+    form: FormState,
+    substances: Vec<Opt>,
+    drug_forms: Vec<Opt>,
+    packagings: Vec<Opt>,
+    currencies: Vec<Opt>,
+}
+
+fn item_edit_page(
+    cu: &CurrentUser,
+    id: RecordId,
+    item: SeizureItemId,
+    reference: &str,
+    form: FormState,
+) -> ItemEditPage {
+    let ctx = Ctx::for_user(cu, &format!("/cases/{id}/items/{item}/edit"), "cases");
+    let tr = &ctx.tr;
+    ItemEditPage {
+        id: id.to_string(),
+        item: item.to_string(),
+        reference: reference.to_owned(),
+        form,
+        substances: substance_opts(),
+        drug_forms: opts(tr, "form", DrugForm::ALL, |x| x.as_str()),
+        packagings: opts(tr, "packaging", PackagingKind::ALL, |x| x.as_str()),
+        currencies: currency_opts(),
+        ctx,
+    }
+}
+
+fn currency_opts() -> Vec<Opt> {
+    Currency::ALL
+        .iter()
+        .map(|x| Opt {
+            value: x.as_str().into(),
+            label: x.as_str().into(),
+        })
+        .collect()
+}
+
+/// An item's stored fields as the form's values.
+fn item_values(f: &SeizureItemFields) -> HashMap<String, String> {
+    HashMap::from([
+        ("substance".into(), f.substance.clone()),
+        ("form".into(), f.form.clone()),
+        ("quantity".into(), f.quantity.clone()),
+        ("unit".into(), f.unit.clone()),
+        ("tablet_count".into(), f.tablet_count.clone()),
+        ("unit_weight_mg".into(), f.unit_weight_mg.clone()),
+        ("purity".into(), f.purity.clone()),
+        ("lab_reference".into(), f.lab_reference.clone()),
+        ("tablet_logo".into(), f.tablet_logo.clone()),
+        ("packaging_kind".into(), f.packaging_kind.clone()),
+        ("packaging_brand".into(), f.packaging_brand.clone()),
+        ("price".into(), f.price.clone()),
+        ("price_currency".into(), f.price_currency.clone()),
+        ("price_per".into(), f.price_per.clone()),
+    ])
+}
+
+/// Shown only to those who may edit the case, as the case page decides
+/// whether to show the add and remove buttons.
+async fn edit_item_form(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    Path((id, item)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let item: SeizureItemId = item.parse().map_err(|_| PageError::not_found())?;
+    let (c, items) = s
+        .app
+        .case(
+            &cu.auth.actor,
+            id,
+            &format!("/cases/{id}/items/{item}/edit"),
+        )
+        .await?;
+    let (_, d, _) = s.app.decision(&cu.auth.actor, id).await?;
+    if !d.edit {
+        return Err(AppError::from(Denied::NotOriginator).into());
+    }
+    let found = items
+        .iter()
+        .find(|i| i.id == item)
+        .ok_or_else(PageError::not_found)?;
+    Ok(html(&item_edit_page(
+        &cu,
+        id,
+        item,
+        &c.fields.reference,
+        FormState::with_values(item_values(&found.fields)),
+    )))
 }
 
 async fn remove_item(
