@@ -104,7 +104,6 @@ pub struct ImportRequest<'a> {
     pub mapping: &'a Mapping,
     pub mode: ImportMode,
     pub dry_run: bool,
-    pub file_name: &'a str,
     pub sha256: &'a str,
 }
 

@@ -2,6 +2,8 @@
 //! (docs/export.md, docs/import.md). One row per seized item, the case's
 //! columns repeated on each row (or left empty on its item rows).
 
+use std::sync::LazyLock;
+
 /// The case columns, in the export's order.
 pub const CASE_COLUMNS: &[&str] = &[
     "case_id",
@@ -68,58 +70,36 @@ pub fn export_columns() -> Vec<&'static str> {
     [CASE_COLUMNS, ITEM_COLUMNS, MEASURE_COLUMNS].concat()
 }
 
-/// The case columns an import reads (the others are given by the system:
-/// ids, owner, times).
-pub const IMPORT_CASE_COLUMNS: &[&str] = &[
-    "reference",
-    "occurred_on",
-    "occurred_time",
-    "province",
-    "district",
-    "village",
-    "border_crossing",
-    "latitude",
-    "longitude",
-    "operation_name",
-    "detection_method",
-    "transport_mode",
-    "concealment_method",
-    "origin_country",
-    "origin_province",
-    "destination_country",
-    "destination_province",
-    "status",
-    "narrative",
-    "classification",
-    "tlp",
-    "agency_code",
-];
+/// The case columns an import reads: the export's, without those the
+/// system gives (ids, owner, times; [`ignored_known`]).
+pub static IMPORT_CASE_COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    CASE_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !ignored_known(c))
+        .collect()
+});
 
 /// The item columns an import reads (the order of the rows gives the
 /// items' positions).
-pub const IMPORT_ITEM_COLUMNS: &[&str] = &[
-    "substance",
-    "form",
-    "quantity",
-    "unit",
-    "tablet_count",
-    "unit_weight_mg",
-    "purity",
-    "lab_reference",
-    "tablet_logo",
-    "packaging_kind",
-    "packaging_brand",
-    "price",
-    "price_currency",
-    "price_per",
-];
+pub static IMPORT_ITEM_COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    ITEM_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !ignored_known(c))
+        .collect()
+});
 
 /// Columns without which no case can be read.
 pub const REQUIRED: &[&str] = &["reference", "occurred_on", "province"];
 
 /// The template's header row: every column an import reads, in order.
 pub fn import_columns() -> Vec<&'static str> {
-    [IMPORT_CASE_COLUMNS, IMPORT_ITEM_COLUMNS].concat()
+    [
+        IMPORT_CASE_COLUMNS.as_slice(),
+        IMPORT_ITEM_COLUMNS.as_slice(),
+    ]
+    .concat()
 }
 
 /// Columns of the export that an import knows and ignores (derived or

@@ -555,24 +555,15 @@ impl Write {
     }
 
     pub async fn delete_item(&mut self, i: &ItemRecord) -> Result<(), StoreError> {
-        let n = sqlx::query("DELETE FROM seizure_item WHERE id = $1 AND case_id = $2")
-            .bind(i.id.to_string())
-            .bind(i.case.to_string())
-            .execute(self.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        self.audit(
-            dcis_domain::audit::AuditAction::Update,
-            RecordKind::Case.as_str(),
+        let before = serde_json::json!({ "item_removed": i });
+        self.delete_case_part(
+            "seizure_item",
+            "id",
+            &i.id.to_string(),
             &i.case.to_string(),
-            Some(serde_json::json!({ "item_removed": i }).to_string()),
-            None,
+            before,
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn write_item(&mut self, verb: &str, i: &ItemRecord) -> Result<(), StoreError> {

@@ -95,23 +95,14 @@ impl Write {
     }
 
     pub async fn delete_object(&mut self, o: &ObjectRecord) -> Result<(), StoreError> {
-        let n = sqlx::query("DELETE FROM case_object WHERE id = $1 AND case_id = $2")
-            .bind(o.id.to_string())
-            .bind(o.case.to_string())
-            .execute(self.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        self.audit(
-            dcis_domain::audit::AuditAction::Update,
-            RecordKind::Case.as_str(),
+        let before = serde_json::json!({ "object_removed": o });
+        self.delete_case_part(
+            "case_object",
+            "id",
+            &o.id.to_string(),
             &o.case.to_string(),
-            Some(serde_json::json!({ "object_removed": o }).to_string()),
-            None,
+            before,
         )
-        .await?;
-        Ok(())
+        .await
     }
 }

@@ -254,24 +254,15 @@ impl Write {
     }
 
     pub async fn delete_case_person(&mut self, link: &CasePersonRecord) -> Result<(), StoreError> {
-        let n = sqlx::query("DELETE FROM case_person WHERE case_id = $1 AND person_id = $2")
-            .bind(link.case.to_string())
-            .bind(link.person.to_string())
-            .execute(self.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        self.audit(
-            dcis_domain::audit::AuditAction::Update,
-            RecordKind::Case.as_str(),
+        let before = serde_json::json!({ "person_unlinked": link });
+        self.delete_case_part(
+            "case_person",
+            "person_id",
+            &link.person.to_string(),
             &link.case.to_string(),
-            Some(serde_json::json!({ "person_unlinked": link }).to_string()),
-            None,
+            before,
         )
-        .await?;
-        Ok(())
+        .await
     }
 }
 

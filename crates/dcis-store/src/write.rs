@@ -192,6 +192,40 @@ impl Write {
         .await
     }
 
+    /// Deletes the one row of a case's part table (`table`) whose
+    /// `key_column` is `key` and whose `case_id` is `case`, and audits it as a
+    /// change of the case with `before` as the removed part (items, objects,
+    /// people's links share this). No such row is `NotFound`.
+    pub(crate) async fn delete_case_part(
+        &mut self,
+        table: &str,
+        key_column: &str,
+        key: &str,
+        case: &str,
+        before: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let n = sqlx::query(&format!(
+            "DELETE FROM {table} WHERE {key_column} = $1 AND case_id = $2"
+        ))
+        .bind(key.to_owned())
+        .bind(case.to_owned())
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.audit(
+            AuditAction::Update,
+            dcis_domain::access::RecordKind::Case.as_str(),
+            case,
+            Some(before.to_string()),
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
         Ok(())

@@ -172,7 +172,6 @@ pub fn start(
             mapping: &mapping,
             mode,
             dry_run,
-            file_name: &job.file_name,
             sha256: &job.sha256,
         };
         let result = app.import_cases(&actor, &req, &progress).await;

@@ -241,17 +241,11 @@ async fn import(
         .await
         .map_err(|e| Refused(words.app_error(e)))?;
 
-    let file_name = args
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| shown.clone());
     let req = ImportRequest {
         table: &table,
         mapping: &mapping,
         mode: args.mode.into(),
         dry_run: args.dry_run,
-        file_name: &file_name,
         sha256: &sha256,
     };
     let progress = Arc::new(Progress::default());
