@@ -11,7 +11,9 @@ use dcis_domain::role::{Clearance, Permission};
 use dcis_domain::seizure::{SeizureItem, SeizureItemFields};
 use dcis_domain::{FieldError, FieldErrors};
 use dcis_policy::Actor;
-use dcis_store::{CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord, StoreError};
+use dcis_store::{
+    CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord, StoreError, Total,
+};
 use std::collections::HashMap;
 use time::{PrimitiveDateTime, UtcOffset};
 
@@ -98,6 +100,10 @@ pub fn item_record(
         fields,
     })
 }
+
+/// How far past the end of the page a case list counts its matches: the
+/// list says "more than N" beyond (`CaseFilter::count_up_to`).
+pub const COUNT_AHEAD: i64 = 1_000;
 
 impl App {
     /// The local date and time of Lao PDR now.
@@ -376,12 +382,13 @@ impl App {
         Ok((c, items))
     }
 
-    /// Cases the actor may read or know of.
+    /// Cases the actor may read or know of, and how many matched (counted
+    /// up to the filter's `count_up_to`).
     pub async fn cases(
         &self,
         actor: &Actor,
         q: &CaseFilter,
-    ) -> Result<(Vec<CaseSummary>, i64), AppError> {
+    ) -> Result<(Vec<CaseSummary>, Total), AppError> {
         actor.require(Permission::ReadRecords)?;
         let f = self.listable_filter(actor).await?;
         Ok(self.store.cases(&f, q).await?)

@@ -457,15 +457,17 @@ impl App {
         let probe = CaseFilter {
             limit: 1,
             offset: 0,
+            count_up_to: Some(i64::try_from(MAX_ROWS).unwrap_or(i64::MAX)),
             ..q.clone()
         };
         let (_, total) = self.store.cases(&f, &probe).await?;
-        if u64::try_from(total).unwrap_or(u64::MAX) > MAX_ROWS {
+        if !total.exact {
             return Err(too_large());
         }
         let all = CaseFilter {
-            limit: total.max(1),
+            limit: total.n.max(1),
             offset: 0,
+            count_up_to: Some(1),
             ..q.clone()
         };
         let ids: Vec<RecordId> = self

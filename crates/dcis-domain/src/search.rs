@@ -80,6 +80,65 @@ pub fn matches(column: &str, query: &[String]) -> bool {
     !query.is_empty() && query.iter().all(|q| column.contains(&format!(" {q}")))
 }
 
+/// The words of a stored column, in order (the inverse of [`column`]).
+pub fn column_words(column: &str) -> impl Iterator<Item = &str> {
+    column.split(' ').filter(|w| !w.is_empty())
+}
+
+/// The upper end of the range of stored terms that start with `prefix`:
+/// a term starts with `prefix` exactly when `prefix <= term < prefix_end`
+/// (strings compared byte by byte, as SQLite does and PostgreSQL does
+/// under the "C" collation; UTF-8 keeps code point order, and no term
+/// holds U+10FFFF, the greatest code point).
+pub fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+/// At most this many parts of a reference are indexed (the rest of a
+/// longer reference is found through its first ones).
+pub const MAX_REFERENCE_PARTS: usize = 8;
+
+/// The parts of a reference: runs of letters and digits, lower case, Lao
+/// and Thai digits read as ASCII digits. `CNP-05-2026-000123` has the parts
+/// `cnp`, `05`, `2026`, `000123`.
+fn reference_parts(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.chars()
+                .flat_map(char::to_lowercase)
+                .map(ascii_digit)
+                .collect()
+        })
+        .collect()
+}
+
+/// The stored form of what a reference is found by: each of its endings
+/// that starts at a part (`cnp052026000123`, `052026000123`, `2026000123`,
+/// `000123`), separators removed, in a column like [`column`]'s. A query
+/// finds the reference when its own parts, joined, start one of these:
+/// `000123`, `2026-000123` and `CNP-05` do, `0123` does not.
+pub fn reference_column(reference: &str) -> String {
+    let parts = reference_parts(reference);
+    let parts = &parts[..parts.len().min(MAX_REFERENCE_PARTS)];
+    let mut out = String::from(" ");
+    for i in 0..parts.len() {
+        let tail = parts[i..].concat();
+        if !out.contains(&format!(" {tail} ")) {
+            out.push_str(&tail);
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The form of a query that is matched against [`reference_column`]: its
+/// parts joined; `None` when it has none.
+pub fn reference_query(q: &str) -> Option<String> {
+    let joined = reference_parts(q).concat();
+    (!joined.is_empty()).then_some(joined)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +263,44 @@ mod tests {
             for w in words(&s) {
                 proptest::prop_assert!(!w.is_empty() && !w.contains([' ', '%', '_', '\\']));
             }
+        }
+    }
+
+    #[test]
+    fn references_are_found_by_their_endings_from_a_part() {
+        let c = reference_column("CNP-05-2026-000123");
+        assert_eq!(c, " cnp052026000123 052026000123 2026000123 000123 ");
+        let found = |q: &str| {
+            reference_query(q).is_some_and(|q| column_words(&c).any(|t| t.starts_with(&q)))
+        };
+        for q in [
+            "CNP-05-2026-000123",
+            "cnp 05",
+            "2026-000123",
+            "000123",
+            "00012",
+            "05/2026",
+        ] {
+            assert!(found(q), "{q}");
+        }
+        for q in ["0123", "2026-0124", "cnp-06"] {
+            assert!(!found(q), "{q}");
+        }
+        assert_eq!(reference_query(" -- / "), None);
+        assert_eq!(reference_query("ບກ-໑໒"), Some("ບກ12".to_owned()));
+        assert_eq!(reference_column(""), " ");
+        // Repeated endings are kept once.
+        assert_eq!(reference_column("A-A"), " aa a ");
+    }
+
+    #[test]
+    fn prefix_ranges_hold_exactly_the_terms_that_start_with_the_prefix() {
+        let end = prefix_end("ab");
+        for t in ["ab", "abc", "ab\u{10FFFE}", "abຢ"] {
+            assert!("ab" <= t && t < end.as_str(), "{t}");
+        }
+        for t in ["a", "aa", "ac", "b", "ຢ"] {
+            assert!(!("ab" <= t && t < end.as_str()), "{t}");
         }
     }
 

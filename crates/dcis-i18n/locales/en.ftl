@@ -41,6 +41,7 @@ filter-text = Search
 filter-all = All
 filter-apply = Apply
 list-total = Total
+list-total-more = More than { $n } match: narrow the filter, or export the list
 list-empty = Nothing to show.
 pager-prev = Previous
 pager-next = Next

@@ -41,6 +41,7 @@ filter-text = ຄົ້ນຫາ
 filter-all = ທັງໝົດ
 filter-apply = ກັ່ນຕອງ
 list-total = ລວມທັງໝົດ
+list-total-more = ກົງກັນຫຼາຍກວ່າ { $n } ລາຍການ: ໃຫ້ຈຳກັດການກັ່ນຕອງ ຫຼື ສົ່ງອອກລາຍການ
 list-empty = ບໍ່ມີຂໍ້ມູນສະແດງ.
 pager-prev = ກ່ອນໜ້າ
 pager-next = ຖັດໄປ

@@ -9,7 +9,7 @@ use crate::cases::{CaseRecord, ItemRecord};
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::rows::int;
-use crate::search::case_words;
+use crate::search::{case_words, term_rows, Source};
 use crate::write::Write;
 use dcis_domain::audit::AuditAction;
 use dcis_domain::time::to_millis;
@@ -109,6 +109,13 @@ impl Write {
         let mut created: HashMap<_, i64> = HashMap::with_capacity(cases.len());
         let mut access = Vec::with_capacity(cases.len());
         let mut law_case = Vec::with_capacity(cases.len());
+        // The items of each case in the order `index_case` reads them, for
+        // the case's search words.
+        let mut case_items: HashMap<_, Vec<&ItemRecord>> = HashMap::with_capacity(cases.len());
+        for i in items {
+            case_items.entry(i.case).or_default().push(i);
+        }
+        let mut terms = Vec::with_capacity(cases.len() * 24);
         for c in cases {
             let a = &c.access;
             let at = to_millis(c.created_at);
@@ -127,6 +134,22 @@ impl Write {
             ]);
             let f = &c.fields;
             let num = |s: &str| s.parse::<f64>().ok();
+            let mut its = case_items.remove(&c.id).unwrap_or_default();
+            its.sort_by_cached_key(|i| (i.position, i.id.to_string()));
+            let words = case_words(
+                &f.operation_name,
+                &f.narrative,
+                its.iter().map(|i| {
+                    (
+                        i.fields.tablet_logo.as_str(),
+                        i.fields.packaging_brand.as_str(),
+                    )
+                }),
+            );
+            let reference = dcis_domain::search::reference_column(&f.reference);
+            let id = c.id.to_string();
+            terms.extend(term_rows(Source::Case, &id, &words).map(|r| r.map(V::T).into()));
+            terms.extend(term_rows(Source::Reference, &id, &reference).map(|r| r.map(V::T).into()));
             law_case.push(vec![
                 V::T(c.id.to_string()),
                 V::T(c.agency.to_string()),
@@ -151,7 +174,8 @@ impl Write {
                 V::T(f.narrative.clone()),
                 V::I(at),
                 V::I(to_millis(c.updated_at)),
-                V::T(case_words(&f.operation_name, &f.narrative)),
+                V::T(words),
+                V::T(reference),
             ]);
         }
         let mut seized = Vec::with_capacity(items.len());
@@ -206,8 +230,8 @@ impl Write {
             "id, agency_id, reference, occurred_on, occurred_time, province_code, district_code, village_id, \
              border_crossing_id, latitude, longitude, operation_name, detection_method, transport_mode, \
              concealment_method, origin_country, origin_province, destination_country, destination_province, \
-             status, narrative, created_at, updated_at, search_words",
-            24,
+             status, narrative, created_at, updated_at, search_words, reference_words",
+            25,
             law_case,
         )
         .await?;
@@ -221,6 +245,7 @@ impl Write {
             seized,
         )
         .await?;
+        insert_many(self, "search_term", "source, term, record_id", 3, terms).await?;
         self.audit(
             AuditAction::Create,
             BULK_LOAD,

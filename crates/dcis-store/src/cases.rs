@@ -6,7 +6,7 @@ use crate::access::{
 use crate::error::StoreError;
 use crate::open::Store;
 use crate::rows::{id, int, opt_float, opt_text, text, time};
-use crate::search::case_words;
+use crate::search::{text_sql, PICK_UP_TO};
 use crate::write::Write;
 use dcis_domain::access::{RecordAccess, RecordId, RecordKind};
 use dcis_domain::case::CaseFields;
@@ -81,6 +81,31 @@ pub struct CaseFilter {
     pub text: Option<String>,
     pub limit: i64,
     pub offset: i64,
+    /// Count the matching cases up to this many (the total is then "more
+    /// than" it); `None` counts them all.
+    pub count_up_to: Option<i64>,
+    /// How a text query runs; never what it finds (tests run both ways).
+    pub text_plan: PlanChoice,
+}
+
+/// How a text query of the case list runs (`docs/search.md`): the term
+/// table picks candidate cases first, or the cases are tested in list
+/// order. The results are the same; only the time differs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PlanChoice {
+    /// Pick candidates when the query's rarest word is rare enough.
+    #[default]
+    Auto,
+    Candidates,
+    ListOrder,
+}
+
+/// How many cases a list matched: exactly `n`, or more than `n` when the
+/// count stopped at the filter's `count_up_to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Total {
+    pub n: i64,
+    pub exact: bool,
 }
 
 pub(crate) const CASE_COLUMNS: &str = "lc.id, lc.agency_id, lc.reference, lc.occurred_on, lc.occurred_time, lc.province_code, \
@@ -214,7 +239,7 @@ impl Store {
         &self,
         f: &ReadFilter,
         q: &CaseFilter,
-    ) -> Result<(Vec<CaseSummary>, i64), StoreError> {
+    ) -> Result<(Vec<CaseSummary>, Total), StoreError> {
         let mut binds = Vec::new();
         let readable = readable_sql(f, "ra", &mut binds);
         let mut conds = vec![filter_sql(f, "ra", &mut binds)];
@@ -255,76 +280,50 @@ impl Store {
             ));
         }
         if let Some(v) = nb(&q.substance) {
-            let p = push(&mut binds, Bind::Text(v.to_ascii_uppercase()));
-            // IN over the substance index, rather than a correlated EXISTS
-            // per case: the planner starts from the few matching items.
-            conds.push(format!("({readable} AND lc.id IN (SELECT s2.case_id FROM seizure_item s2 WHERE s2.substance = {p}))"));
+            let code = v.to_ascii_uppercase();
+            let common = self.count_items_of(&code).await? > PICK_UP_TO;
+            let p = push(&mut binds, Bind::Text(code));
+            // A rare substance picks its few cases through the substance
+            // index (IN, collected once); a common one is tested on each
+            // case in list order (EXISTS), which fills a page at once where
+            // collecting its cases would read most of the table.
+            conds.push(if common {
+                format!("({readable} AND EXISTS (SELECT 1 FROM seizure_item s2 WHERE s2.case_id = lc.id AND s2.substance = {p}))")
+            } else {
+                format!("({readable} AND lc.id IN (SELECT s2.case_id FROM seizure_item s2 WHERE s2.substance = {p}))")
+            });
         }
         if let Some(v) = nb(&q.text) {
-            let like = push(&mut binds, Bind::Text(format!("%{}%", v.to_lowercase())));
-            let key = push(
-                &mut binds,
-                Bind::Text(format!("%{}%", dcis_domain::seizure::search_key(&v))),
-            );
-            // Each word of the query must start a word of the case's
-            // narrative or operation name, or of the names of a person in
-            // it (docs/search.md). Words hold no LIKE wild cards.
-            let person_readable = readable_sql(f, "pra", &mut binds);
-            let words: Vec<String> = dcis_domain::search::query(&v)
-                .into_iter()
-                .map(|w| {
-                    let p = push(&mut binds, Bind::Text(format!("% {w}%")));
-                    format!(
-                        "(lc.search_words LIKE {p} OR EXISTS (SELECT 1 FROM case_person cpw JOIN person pw ON pw.id = cpw.person_id \
-                         JOIN record_access pra ON pra.record_id = pw.id \
-                         WHERE cpw.case_id = lc.id AND pw.search_words LIKE {p} AND {person_readable}))"
-                    )
-                })
-                .collect();
-            let words = if words.is_empty() {
-                "1 = 0".to_owned()
-            } else {
-                words.join(" AND ")
-            };
-            let doc: String = v
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_ascii_uppercase();
-            let doc = push(
-                &mut binds,
-                Bind::Text(if doc.is_empty() { "-".to_owned() } else { doc }),
-            );
-            let mut object_keys: Vec<String> = dcis_domain::objects::query_keys(&v)
-                .into_iter()
-                .map(|k| push(&mut binds, Bind::Text(k)))
-                .collect();
-            if object_keys.is_empty() {
-                object_keys.push(push(&mut binds, Bind::Text("-".to_owned())));
-            }
-            let objects = object_keys.join(", ");
-            // The reference is found by any part of it; everything else only
-            // in cases the actor may read. A person is a record of its own (a
-            // case shared is not its people shared): names and documents
-            // match only people the actor may read (`person_readable`, on
-            // the person's access row `pra`), or the search would tell who
-            // is in a case to someone who may not see them there.
-            conds.push(format!(
-                "(LOWER(lc.reference) LIKE {like} OR ({readable} AND (({words}) \
-                 OR EXISTS (SELECT 1 FROM seizure_item s3 WHERE s3.case_id = lc.id AND (s3.tablet_logo_key LIKE {key} OR s3.packaging_key LIKE {key})) \
-                 OR EXISTS (SELECT 1 FROM case_person cp2 JOIN person_document pd ON pd.person_id = cp2.person_id JOIN record_access pra ON pra.record_id = cp2.person_id \
-                    WHERE cp2.case_id = lc.id AND pd.number = {doc} AND {person_readable}) \
-                 OR EXISTS (SELECT 1 FROM case_object co WHERE co.case_id = lc.id AND co.search_key IN ({objects})))))"
-            ));
+            let plan = self.text_plan(&v, q.text_plan).await?;
+            conds.push(text_sql(f, &plan, &readable, &mut binds));
         }
         let where_sql = conds.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) AS n FROM law_case lc JOIN record_access ra ON ra.record_id = lc.id WHERE {where_sql}");
-        let total = int(
+        // Counting stops at the cap: past it the engine would read every
+        // matching case to give a number nobody pages through.
+        let cap = q.count_up_to.map(|c| c.max(1));
+        let count_sql = match cap {
+            Some(c) => {
+                let p = push(&mut binds, Bind::Int(c + 1));
+                format!(
+                    "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM law_case lc JOIN record_access ra ON ra.record_id = lc.id \
+                     WHERE {where_sql} LIMIT {p}) matching"
+                )
+            }
+            None => format!("SELECT COUNT(*) AS n FROM law_case lc JOIN record_access ra ON ra.record_id = lc.id WHERE {where_sql}"),
+        };
+        let n = int(
             &bind_all(sqlx::query(&count_sql), &binds)
                 .fetch_one(&self.pool)
                 .await?,
             "n",
         )?;
+        if cap.is_some() {
+            binds.pop();
+        }
+        let total = match cap {
+            Some(c) if n > c => Total { n: c, exact: false },
+            _ => Total { n, exact: true },
+        };
         let lim = push(&mut binds, Bind::Int(q.limit.max(1)));
         let off = push(&mut binds, Bind::Int(q.offset.max(0)));
         let sql = format!(
@@ -353,6 +352,19 @@ impl Store {
             })
             .collect::<Result<_, StoreError>>()?;
         Ok((items, total))
+    }
+
+    /// How many items hold this substance, counted up to just past
+    /// [`PICK_UP_TO`].
+    async fn count_items_of(&self, substance: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM seizure_item WHERE substance = $1 LIMIT $2) found",
+        )
+        .bind(substance)
+        .bind(PICK_UP_TO + 1)
+        .fetch_one(&self.pool)
+        .await?;
+        int(&row, "n")
     }
 
     /// The reference and basic listing facts of a case the filter lets
@@ -431,7 +443,7 @@ impl Write {
         let f = &c.fields;
         let num = |s: &str| s.parse::<f64>().ok();
         sqlx::query(&format!(
-            "INSERT INTO law_case ({}, search_words) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
+            "INSERT INTO law_case ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
             CASE_COLUMNS.replace("lc.", "")
         ))
         .bind(c.id.to_string())
@@ -457,9 +469,9 @@ impl Write {
         .bind(&f.narrative)
         .bind(to_millis(c.created_at))
         .bind(to_millis(c.updated_at))
-        .bind(case_words(&f.operation_name, &f.narrative))
         .execute(self.conn())
         .await?;
+        self.index_case(&c.id.to_string()).await?;
         self.audit_create(RecordKind::Case.as_str(), &c.id.to_string(), c)
             .await?;
         Ok(())
@@ -476,7 +488,7 @@ impl Write {
             "UPDATE law_case SET reference = $2, occurred_on = $3, occurred_time = $4, province_code = $5, district_code = $6, \
              village_id = $7, border_crossing_id = $8, latitude = $9, longitude = $10, operation_name = $11, detection_method = $12, \
              transport_mode = $13, concealment_method = $14, origin_country = $15, origin_province = $16, destination_country = $17, \
-             destination_province = $18, status = $19, narrative = $20, updated_at = $21, search_words = $22 WHERE id = $1",
+             destination_province = $18, status = $19, narrative = $20, updated_at = $21 WHERE id = $1",
         )
         .bind(after.id.to_string())
         .bind(&f.reference)
@@ -499,13 +511,13 @@ impl Write {
         .bind(&f.status)
         .bind(&f.narrative)
         .bind(to_millis(after.updated_at))
-        .bind(case_words(&f.operation_name, &f.narrative))
         .execute(self.conn())
         .await?
         .rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        self.index_case(&after.id.to_string()).await?;
         sqlx::query("UPDATE record_access SET province_code = $2, classification_rank = $3, tlp = $4 WHERE record_id = $1")
             .bind(after.id.to_string())
             .bind(after.access.province.map(|p| p.as_str().to_owned()))
@@ -563,7 +575,8 @@ impl Write {
             &i.case.to_string(),
             before,
         )
-        .await
+        .await?;
+        self.index_case(&i.case.to_string()).await
     }
 
     async fn write_item(&mut self, verb: &str, i: &ItemRecord) -> Result<(), StoreError> {
@@ -615,6 +628,6 @@ impl Write {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        self.index_case(&i.case.to_string()).await
     }
 }

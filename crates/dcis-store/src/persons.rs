@@ -158,6 +158,7 @@ impl Write {
         self.insert_record_access(&p.access).await?;
         let f = &p.fields;
         let keys = format!("|{}|", p.search_keys.join("|"));
+        let words = person_words(&f.name, &f.latin_name, &f.aliases);
         sqlx::query(
             "INSERT INTO person (id, name, latin_name, search_keys, sex, birth_date, age, age_as_of, nationality, aliases_json, \
              documents_json, addresses_json, created_at, updated_at, search_words) \
@@ -177,9 +178,10 @@ impl Write {
         .bind(to_json(&f.addresses))
         .bind(to_millis(p.created_at))
         .bind(to_millis(p.created_at))
-        .bind(person_words(&f.name, &f.latin_name, &f.aliases))
+        .bind(&words)
         .execute(self.conn())
         .await?;
+        self.index_person(&p.id.to_string(), &words).await?;
         for d in &f.documents {
             sqlx::query("INSERT INTO person_document (person_id, kind, number, issuing_country) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(p.id.to_string())

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use dcis_app::cases::CaseForm;
+use dcis_app::cases::{CaseForm, COUNT_AHEAD};
 use dcis_app::AppError;
 use dcis_domain::access::RecordId;
 use dcis_domain::case::CaseFields;
@@ -430,6 +430,8 @@ async fn list(
         text: q.q,
         limit: per_page,
         offset: (page - 1) * per_page,
+        count_up_to: Some(page * per_page + COUNT_AHEAD),
+        ..Default::default()
     };
     let (rows, total) = s.app.cases(&a.actor, &filter).await?;
     let items = rows
@@ -449,7 +451,8 @@ async fn list(
         .collect::<Vec<_>>();
     Ok(Json(Page {
         items,
-        total,
+        total: total.n,
+        total_exact: total.exact,
         page,
         per_page,
     })

@@ -399,7 +399,10 @@ impl From<&AuditEntry> for AuditOut {
 #[derive(Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// How many items match, or (when `total_exact` is false) a lower bound:
+    /// lists stop counting some way past the page asked for.
     pub total: i64,
+    pub total_exact: bool,
     pub page: i64,
     pub per_page: i64,
 }

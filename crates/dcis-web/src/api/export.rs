@@ -79,6 +79,8 @@ async fn export(
         text: q.q,
         limit: 0,
         offset: 0,
+        count_up_to: None,
+        ..Default::default()
     };
     let e = s
         .app

@@ -133,6 +133,7 @@ async fn list_users(
     ok(Page {
         items: rows.iter().map(|r| UserOut::from(&r.user)).collect(),
         total,
+        total_exact: true,
         page,
         per_page,
     })

@@ -164,6 +164,7 @@ async fn list(
     Ok(Json(Page {
         items: rows.iter().map(summary_out).collect(),
         total,
+        total_exact: true,
         page,
         per_page,
     })

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use dcis_app::cases::CaseForm;
+use dcis_app::cases::{CaseForm, COUNT_AHEAD};
 use dcis_app::AppError;
 use dcis_domain::access::{RecordId, Tlp};
 use dcis_domain::case::{
@@ -153,6 +153,8 @@ async fn list(
         text: get("q"),
         limit: Pager::SIZE,
         offset: Pager::offset(page),
+        count_up_to: Some(Pager::offset(page) + Pager::SIZE + COUNT_AHEAD),
+        ..Default::default()
     };
     let (rows, total) = s.app.cases(a, &filter).await?;
     let orgs = s.app.store.organisations().await.map_err(AppError::from)?;
@@ -194,7 +196,7 @@ async fn list(
         .iter()
         .filter_map(|k| q.get(*k).map(|v| (k.to_string(), v.clone())))
         .collect();
-    let pager = Pager::new(page, total, |p| {
+    let pager = Pager::counted(page, total, |p| {
         let qs: Vec<String> = keep
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))

@@ -57,6 +57,8 @@ fn list_filter(q: &HashMap<String, String>) -> CaseFilter {
         text: get("q"),
         limit: 0,
         offset: 0,
+        count_up_to: None,
+        ..Default::default()
     }
 }
 

@@ -110,6 +110,11 @@ impl Ctx {
         self.tr.t(key)
     }
 
+    /// A message with a number `$n`.
+    pub fn t_n(&self, key: &str, n: &i64) -> String {
+        self.tr.t1(key, "n", n)
+    }
+
     pub fn is_section(&self, s: &str) -> bool {
         self.section == s
     }
@@ -268,6 +273,8 @@ pub struct Pager {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
+    /// The count stopped at `total`: there are more, and more pages.
+    pub more: bool,
     pub prev: Option<String>,
     pub next: Option<String>,
 }
@@ -283,8 +290,18 @@ impl Pager {
             page,
             pages,
             total,
+            more: false,
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    /// A pager over a count that may have stopped short (see
+    /// `dcis_store::Total`): as many pages as counted, and "more" after.
+    pub fn counted(page: i64, total: dcis_store::Total, link: impl Fn(i64) -> String) -> Self {
+        Self {
+            more: !total.exact,
+            ..Self::new(page, total.n, link)
         }
     }
 
