@@ -431,35 +431,33 @@ impl App {
         batch: &[&Good],
         req: &ImportRequest<'_>,
     ) -> Result<(usize, usize), AppError> {
-        let cases: Vec<_> = batch
-            .iter()
-            .map(|g| self.case_record(actor, org, &g.prepared, &g.reference))
-            .collect();
-        let items: Vec<_> = batch
-            .iter()
-            .flat_map(|g| g.prepared.items.iter().cloned())
-            .collect();
+        let rows = dcis_store::BulkRows {
+            cases: batch
+                .iter()
+                .map(|g| self.case_record(actor, org, &g.prepared, &g.reference))
+                .collect(),
+            items: batch
+                .iter()
+                .flat_map(|g| g.prepared.items.iter().cloned())
+                .collect(),
+            ..Default::default()
+        };
         let details = serde_json::json!({
             "event": "cases_imported",
             "import": import_id,
             "batch": n + 1,
             "file_sha256": req.sha256,
             "mode": req.mode.as_str(),
-            "cases": cases.len(),
-            "items": items.len(),
-            "sha256": crate::generate::batch_hash(&cases, &items),
+            "cases": rows.cases.len(),
+            "items": rows.items.len(),
+            "sha256": crate::generate::batch_hash(&rows),
         })
         .to_string();
         match w
-            .bulk_load(
-                &format!("import-{import_id}-{:06}", n + 1),
-                &details,
-                &cases,
-                &items,
-            )
+            .bulk_load(&format!("import-{import_id}-{:06}", n + 1), &details, &rows)
             .await
         {
-            Ok(_) => Ok((cases.len(), items.len())),
+            Ok(_) => Ok((rows.cases.len(), rows.items.len())),
             Err(StoreError::Duplicate { .. }) => Err(AppError::Conflict {
                 field: "reference",
                 key: "err-case-ref-taken",
