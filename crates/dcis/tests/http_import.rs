@@ -361,7 +361,24 @@ async fn import_cases(db: Db) {
     let wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
     use calamine::Reader;
-    assert_eq!(wb.sheet_names(), ["cases", "columns"]);
+    assert_eq!(wb.sheet_names(), ["cases", "columns", "substances"]);
+    // Every substance code with its name in the reader's language (Lao).
+    let mut wb = wb;
+    let subs = wb.worksheet_range("substances").unwrap();
+    let rows: Vec<Vec<String>> = subs
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        1 + dcis_domain::substance::Taxonomy::global().all().len()
+    );
+    assert!(
+        rows.iter().any(|r| r[0] == "METH_TABLET"
+            && r[1] == "ຢາບ້າ (ເມັດເມທແອມເຟຕາມີນ)"
+            && r[2] == "tablets"),
+        "{rows:?}"
+    );
 
     // Round trip: the supervisor (same agency) exports the imported cases;
     // a second instance imports the file; its export holds the same records.
