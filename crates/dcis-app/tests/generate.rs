@@ -265,6 +265,63 @@ async fn generated_people_and_objects(db: Db) {
         );
     }
 
+    // The case's and the person's history start with the batch that
+    // created them, its details withheld; a case created one by one has
+    // no such entry.
+    for (kind, id) in [("case", case), ("person", p.id)] {
+        let h = app
+            .history(&supervisor, kind, &id.to_string())
+            .await
+            .unwrap();
+        let b = &h[0];
+        assert_eq!(
+            (
+                b.entity_type.as_str(),
+                b.action.as_str(),
+                b.actor_name.as_str()
+            ),
+            ("bulk_load", "create", "system"),
+            "{kind}: {h:?}"
+        );
+        assert!(b.entity_id.starts_with("synth-5-"), "{b:?}");
+        assert_eq!(b.before, "");
+        assert_eq!(b.after, r#"{"details_withheld":true}"#);
+        assert_eq!(
+            rows(
+                &url,
+                &format!(
+                    "SELECT seq || '' FROM audit_entry WHERE entity_type = 'bulk_load' AND entity_id = '{}'",
+                    b.entity_id
+                )
+            )
+            .await,
+            [b.seq.to_string()]
+        );
+        assert!(h.windows(2).all(|w| w[0].seq < w[1].seq));
+    }
+    let h = app
+        .history(&supervisor, "case", &copy.id.to_string())
+        .await
+        .unwrap();
+    assert!(h.iter().all(|e| e.entity_type == "case"), "{h:?}");
+    // Only for those who may read the case (here: a data clerk of customs
+    // and the police's generated case of another unit, not shared).
+    let customs = app.actor_for_username("customs.bokeo").await.unwrap();
+    let hidden: RecordId = rows(
+        &url,
+        "SELECT lc.id FROM law_case lc JOIN record_access ra ON ra.record_id = lc.id \
+         JOIN organisation o ON o.id = ra.owner_organisation_id \
+         WHERE o.code = 'CNP' AND ra.classification_rank >= 2 AND lc.bulk_load_id IS NOT NULL \
+         ORDER BY lc.id LIMIT 1",
+    )
+    .await[0]
+        .parse()
+        .unwrap();
+    assert!(matches!(
+        app.history(&customs, "case", &hidden.to_string()).await,
+        Err(dcis_app::AppError::NotFound)
+    ));
+
     // Persons recur: one record of an agency linked to several of its
     // cases, which the person's page lists.
     let recurring: RecordId = rows(

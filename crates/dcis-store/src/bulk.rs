@@ -113,7 +113,9 @@ impl Write {
     /// (search keys and words included), except that `created_at` of the
     /// access, item, link and object rows is their case's (or person's) own
     /// `created_at` (the one-by-one path writes the time of the
-    /// transaction, which is the same there).
+    /// transaction, which is the same there), and that cases and persons
+    /// keep `batch_id` in `bulk_load_id`, by which their history finds the
+    /// batch's entry ([`Store::bulk_load_of`]).
     pub async fn bulk_load(
         &mut self,
         batch_id: &str,
@@ -182,6 +184,7 @@ impl Write {
                 V::I(at),
                 V::I(to_millis(c.updated_at)),
                 V::T(case_words(&f.operation_name, &f.narrative)),
+                V::T(batch_id.to_owned()),
             ]);
         }
         let case_time = |what: &str, case: &RecordId| {
@@ -243,6 +246,7 @@ impl Write {
                 V::I(at),
                 V::I(at),
                 V::T(person_words(&f.name, &f.latin_name, &f.aliases)),
+                V::T(batch_id.to_owned()),
             ]);
             // The one-by-one path skips a repeated document (ON CONFLICT DO
             // NOTHING); so does this one.
@@ -301,8 +305,8 @@ impl Write {
             "id, agency_id, reference, occurred_on, occurred_time, province_code, district_code, village_id, \
              border_crossing_id, latitude, longitude, operation_name, detection_method, transport_mode, \
              concealment_method, origin_country, origin_province, destination_country, destination_province, \
-             status, narrative, created_at, updated_at, search_words",
-            24,
+             status, narrative, created_at, updated_at, search_words, bulk_load_id",
+            25,
             law_case,
         )
         .await?;
@@ -320,8 +324,8 @@ impl Write {
             self,
             "person",
             "id, name, latin_name, search_keys, sex, birth_date, age, age_as_of, nationality, aliases_json, \
-             documents_json, addresses_json, created_at, updated_at, search_words",
-            15,
+             documents_json, addresses_json, created_at, updated_at, search_words, bulk_load_id",
+            16,
             person,
         )
         .await?;
