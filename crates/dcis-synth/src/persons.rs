@@ -636,7 +636,9 @@ impl Population {
             p.name(Spelling::RomanA)
         };
         let age = (on.year() - p.birth_year).max(0).to_string();
-        let h = self.trait_hash(p.index, 4) ^ mix(agency_code.len() as u64);
+        // What this agency happened to note about this person.
+        let agency_salt = agency_code.bytes().fold(0u64, |h, b| mix(h ^ u64::from(b)));
+        let h = mix(self.trait_hash(p.index, 4) ^ agency_salt);
         let document = |kind: &str, number: String, country: &str| DocumentFields {
             kind: kind.to_owned(),
             number,
