@@ -431,35 +431,33 @@ impl App {
         batch: &[&Good],
         req: &ImportRequest<'_>,
     ) -> Result<(usize, usize), AppError> {
-        let cases: Vec<_> = batch
-            .iter()
-            .map(|g| self.case_record(actor, org, &g.prepared, &g.reference))
-            .collect();
-        let items: Vec<_> = batch
-            .iter()
-            .flat_map(|g| g.prepared.items.iter().cloned())
-            .collect();
+        let rows = dcis_store::BulkRows {
+            cases: batch
+                .iter()
+                .map(|g| self.case_record(actor, org, &g.prepared, &g.reference))
+                .collect(),
+            items: batch
+                .iter()
+                .flat_map(|g| g.prepared.items.iter().cloned())
+                .collect(),
+            ..Default::default()
+        };
         let details = serde_json::json!({
             "event": "cases_imported",
             "import": import_id,
             "batch": n + 1,
             "file_sha256": req.sha256,
             "mode": req.mode.as_str(),
-            "cases": cases.len(),
-            "items": items.len(),
-            "sha256": crate::generate::batch_hash(&cases, &items),
+            "cases": rows.cases.len(),
+            "items": rows.items.len(),
+            "sha256": crate::generate::batch_hash(&rows),
         })
         .to_string();
         match w
-            .bulk_load(
-                &format!("import-{import_id}-{:06}", n + 1),
-                &details,
-                &cases,
-                &items,
-            )
+            .bulk_load(&format!("import-{import_id}-{:06}", n + 1), &details, &rows)
             .await
         {
-            Ok(_) => Ok((cases.len(), items.len())),
+            Ok(_) => Ok((rows.cases.len(), rows.items.len())),
             Err(StoreError::Duplicate { .. }) => Err(AppError::Conflict {
                 field: "reference",
                 key: "err-case-ref-taken",
@@ -564,15 +562,26 @@ pub fn template_csv() -> Vec<u8> {
     out
 }
 
+/// The reader's words for the help sheets of the XLSX template.
+pub struct TemplateText<'a> {
+    /// The description of a column, by the column's name.
+    pub describe: &'a dyn Fn(&str) -> String,
+    /// The mark of a required column.
+    pub required: &'a str,
+    /// The name of a substance, by its code.
+    pub substance: &'a dyn Fn(&str) -> String,
+    /// The headers of the `substances` sheet: code, name, usual unit.
+    pub substance_headers: [&'a str; 3],
+}
+
 /// The template of a case file as XLSX: a sheet `cases` with the header
 /// row (bold, frozen) and every column formatted as text, so that codes
-/// such as province `05` and dates keep their form when typed; and a sheet
-/// `columns` that explains each column (`describe` gives the text in the
-/// reader's language; `required_label` marks the required ones).
-pub fn template_xlsx(
-    describe: impl Fn(&str) -> String,
-    required_label: &str,
-) -> Result<Vec<u8>, AppError> {
+/// such as province `05` and dates keep their form when typed; a sheet
+/// `columns` that explains each column (in the reader's language, the
+/// required ones marked); and a sheet `substances` with every drug and
+/// precursor code the `substance` column takes, its name in the reader's
+/// language and its usual unit.
+pub fn template_xlsx(words: &TemplateText<'_>) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook};
     let x = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx template: {e}"));
     let mut book = Workbook::new();
@@ -600,9 +609,32 @@ pub fn template_xlsx(
         help.write_string_with_format(r, 0, *name, &bold)
             .map_err(x)?;
         if dcis_import::columns::REQUIRED.contains(name) {
-            help.write_string(r, 1, required_label).map_err(x)?;
+            help.write_string(r, 1, words.required).map_err(x)?;
         }
-        help.write_string(r, 2, describe(name)).map_err(x)?;
+        help.write_string(r, 2, (words.describe)(name)).map_err(x)?;
+    }
+    let subs = book.add_worksheet();
+    subs.set_name("substances").map_err(x)?;
+    subs.set_column_width(0, 34).map_err(x)?;
+    subs.set_column_width(1, 70).map_err(x)?;
+    subs.set_column_width(2, 10).map_err(x)?;
+    for (c, h) in words.substance_headers.iter().enumerate() {
+        subs.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(x)?;
+    }
+    subs.set_freeze_panes(1, 0).map_err(x)?;
+    for (r, s) in dcis_domain::substance::Taxonomy::global()
+        .all()
+        .iter()
+        .enumerate()
+    {
+        let r = u32::try_from(r + 1).map_err(|e| AppError::Internal(e.to_string()))?;
+        subs.write_string_with_format(r, 0, s.code(), &bold)
+            .map_err(x)?;
+        subs.write_string(r, 1, (words.substance)(s.code()))
+            .map_err(x)?;
+        subs.write_string(r, 2, s.default_unit().as_str())
+            .map_err(x)?;
     }
     book.save_to_buffer().map_err(x)
 }

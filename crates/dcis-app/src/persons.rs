@@ -205,7 +205,7 @@ impl App {
 }
 
 /// A person's part in its canonical form (closed-list values as stored).
-fn canonical_part(part: &CasePersonFields) -> Result<CasePersonFields, AppError> {
+pub(crate) fn canonical_part(part: &CasePersonFields) -> Result<CasePersonFields, AppError> {
     let parsed = part.as_input().parse()?;
     let t = |s: &String| s.trim().to_owned();
     Ok(CasePersonFields {

@@ -367,6 +367,12 @@ impl App {
     /// who may administer them; the installation's reference records
     /// (geography, organisations, units) to every user; anything else only
     /// to those who may read the whole audit log.
+    ///
+    /// A case or person created by a bulk load (an import or `dcis
+    /// generate`) has the batch's `bulk_load` entry first: who loaded it,
+    /// when, and the batch's id, with its details (counts, hashes, the
+    /// file) withheld — they describe the whole batch, other records
+    /// included.
     pub async fn history(
         &self,
         actor: &Actor,
@@ -407,6 +413,17 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut entries = self.store.audit_history(entity_type, entity_id).await?;
+        if let (Some(kind), Ok(rid)) = (
+            dcis_domain::access::RecordKind::parse(entity_type),
+            entity_id.parse(),
+        ) {
+            if let Some(mut batch) = self.store.bulk_load_of(kind, rid).await? {
+                batch.before = String::new();
+                batch.after = serde_json::json!({ "details_withheld": true }).to_string();
+                let at = entries.partition_point(|e| e.seq < batch.seq);
+                entries.insert(at, batch);
+            }
+        }
         if entity_type == crate::access::EXPORT_ENTITY {
             let f = self.readable_filter(actor).await?;
             self.withhold_export_details(actor, &f, &mut entries)

@@ -61,13 +61,19 @@ impl Catalogue {
         }
     }
 
-    /// The message `key` in `lang`, with arguments.
+    /// The message `key` in `lang`, with arguments. An argument named
+    /// `substance` is a substance code (as in `err-unit-not-allowed`) and
+    /// is shown by its name in `lang` ([`Catalogue::substance`]).
     pub fn message(&self, lang: Language, key: &str, args: &[(&str, &str)]) -> String {
         let fargs = if args.is_empty() {
             None
         } else {
             let mut a = FluentArgs::new();
             for (k, v) in args {
+                if *k == "substance" {
+                    a.set(*k, FluentValue::from(self.substance(lang, v)));
+                    continue;
+                }
                 // Numbers are passed as numbers so plural rules apply, but
                 // only where the number writes back as the same text: a
                 // code such as province "03" or a quantity "1.50" stays as
@@ -95,6 +101,29 @@ impl Catalogue {
         self.message(lang, key, &[])
     }
 
+    /// Whether `lang`'s own catalogue has the message `key` (without the
+    /// fallback to English).
+    pub fn has(&self, lang: Language, key: &str) -> bool {
+        self.bundle(lang)
+            .get_message(key)
+            .is_some_and(|m| m.value().is_some())
+    }
+
+    /// The name of a substance (a drug or precursor code of the taxonomy,
+    /// in any case) in `lang`: its message [`substance_key`]; for a code
+    /// the catalogues do not know, the taxonomy's English name, else the
+    /// code as given.
+    pub fn substance(&self, lang: Language, code: &str) -> String {
+        let key = substance_key(code);
+        if self.has(lang, &key) || self.has(Language::En, &key) {
+            return self.t(lang, &key);
+        }
+        dcis_domain::substance::Taxonomy::global()
+            .get(code)
+            .map(|s| s.name().to_owned())
+            .unwrap_or_else(|| code.to_owned())
+    }
+
     /// Every message key of a language, for tests and tooling.
     pub fn keys(lang: Language) -> Vec<String> {
         let src = match lang {
@@ -106,6 +135,15 @@ impl Catalogue {
             .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
             .collect()
     }
+}
+
+/// The message key of a substance's name: `substance-meth-tablet` for
+/// `METH_TABLET`, `substance-1-boc-4-ap` for `1_BOC_4_AP`.
+pub fn substance_key(code: &str) -> String {
+    format!(
+        "substance-{}",
+        code.trim().to_ascii_lowercase().replace('_', "-")
+    )
 }
 
 #[cfg(test)]
@@ -133,6 +171,46 @@ mod tests {
             c.t(Language::En, "app-name"),
             "Drug Control Information System"
         );
+    }
+
+    /// Every drug and precursor of the taxonomy has its name in both
+    /// catalogues: in English the reference file's name, in Lao a name in
+    /// Lao script (chemical names transliterated, beside the Latin
+    /// abbreviation a precursor is known by).
+    #[test]
+    fn every_substance_has_a_name_in_both_languages() {
+        let c = Catalogue::load().unwrap();
+        let all = dcis_domain::substance::Taxonomy::global().all();
+        assert!(all.len() > 80);
+        for s in all {
+            let key = substance_key(s.code());
+            for lang in [Language::En, Language::Lo] {
+                assert!(c.has(lang, &key), "{key} missing in {lang:?}");
+            }
+            assert_eq!(c.t(Language::En, &key), s.name(), "{key}");
+            assert_eq!(c.substance(Language::En, s.code()), s.name());
+            let lo = c.substance(Language::Lo, &s.code().to_ascii_lowercase());
+            assert_ne!(lo, s.name(), "{key} is not translated");
+            assert!(
+                lo.chars().any(|ch| ('\u{0E80}'..='\u{0EFF}').contains(&ch)),
+                "{key}: {lo}"
+            );
+        }
+        // The everyday names.
+        assert!(c.substance(Language::Lo, "METH_TABLET").starts_with("ຢາບ້າ"));
+        assert!(c.substance(Language::Lo, "OPIUM_RAW").starts_with("ຝິ່ນ"));
+        assert!(c.substance(Language::Lo, "HEROIN").starts_with("ເຮໂຣອີນ"));
+        assert!(c
+            .substance(Language::Lo, "CANNABIS_HERB")
+            .starts_with("ກັນຊາ"));
+        assert!(c
+            .substance(Language::Lo, "METH_CRYSTAL")
+            .starts_with("ຢາໄອສ"));
+        assert!(c
+            .substance(Language::Lo, "EPHEDRINE")
+            .starts_with("ເອເຟດຣີນ"));
+        // A code the catalogues do not know shows as given.
+        assert_eq!(c.substance(Language::Lo, "NOT_A_CODE"), "NOT_A_CODE");
     }
 
     #[test]

@@ -61,6 +61,32 @@ impl Store {
         rows.iter().map(entry).collect()
     }
 
+    /// The `bulk_load` entry of the batch that created a case or a person
+    /// (migration 0009), if a bulk load did. The caller has already
+    /// established that the actor may see the record, and decides what of
+    /// the entry (which describes the whole batch) to show.
+    pub async fn bulk_load_of(
+        &self,
+        kind: dcis_domain::access::RecordKind,
+        record: dcis_domain::access::RecordId,
+    ) -> Result<Option<AuditEntry>, StoreError> {
+        use dcis_domain::access::RecordKind;
+        let table = match kind {
+            RecordKind::Case => "law_case",
+            RecordKind::Person => "person",
+            _ => return Ok(None),
+        };
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_entry WHERE entity_type = $1 AND entity_id = \
+             (SELECT bulk_load_id FROM {table} WHERE id = $2) ORDER BY seq LIMIT 1"
+        ))
+        .bind(crate::bulk::BULK_LOAD)
+        .bind(record.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(entry).transpose()
+    }
+
     /// The newest entries of the whole log, newest first, before `before_seq`.
     pub async fn audit_log(
         &self,

@@ -1,22 +1,43 @@
-//! Bulk loads: many cases and items in one transaction, with multi-row
-//! INSERTs and ONE audit entry for the batch (`bulk_load`), so that loading
-//! millions of synthetic records stays fast while the chain still covers
-//! every change. The rows are exactly those [`Write::insert_case`] and
-//! [`Write::insert_item`] store; only the audit differs (one entry per
-//! batch, carrying a hash of the batch's rows, instead of one per record).
+//! Bulk loads: many cases with their items, people, vehicles and phones
+//! in one transaction, with multi-row INSERTs and ONE audit entry for the
+//! batch (`bulk_load`), so that loading millions of synthetic records stays
+//! fast while the chain still covers every change. The rows are exactly
+//! those [`Write::insert_case`], [`Write::insert_item`],
+//! [`Write::insert_person`], [`Write::insert_case_person`] and
+//! [`Write::insert_object`] store; only the audit differs (one entry per
+//! batch, carrying a hash of the batch's rows, instead of one per record
+//! and link).
 
 use crate::cases::{CaseRecord, ItemRecord};
 use crate::error::StoreError;
+use crate::objects::ObjectRecord;
 use crate::open::Store;
+use crate::persons::{document_keys, to_json, CasePersonRecord, PersonRecord};
 use crate::rows::int;
-use crate::search::{case_words, term_rows, Source};
+use crate::search::{case_words, person_words, term_rows, Source};
 use crate::write::Write;
+use dcis_domain::access::{RecordAccess, RecordId};
 use dcis_domain::audit::AuditAction;
 use dcis_domain::time::to_millis;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The entity type of a bulk load's audit entries.
 pub const BULK_LOAD: &str = "bulk_load";
+
+/// The rows of one bulk load. Every item, link and object belongs to a
+/// case of the batch; a link names a person of the batch or one stored
+/// before (a person recorded again by a later case of the same agency).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BulkRows {
+    pub cases: Vec<CaseRecord>,
+    pub items: Vec<ItemRecord>,
+    /// Persons first recorded in this batch.
+    pub persons: Vec<PersonRecord>,
+    /// The people of the batch's cases, with their role and outcome.
+    pub case_persons: Vec<CasePersonRecord>,
+    /// Vehicles, phones, accounts and assets of the batch's cases.
+    pub objects: Vec<ObjectRecord>,
+}
 
 /// At most this many bound values per statement (SQLite allows 32 766,
 /// PostgreSQL 65 535).
@@ -85,20 +106,29 @@ async fn insert_many(
 }
 
 impl Write {
-    /// Stores a batch of cases and their items and appends one `create`
-    /// entry of type [`BULK_LOAD`] for the batch, with `details` (JSON) as
-    /// its `after` snapshot. Every item must belong to a case of the batch.
-    /// The access rows, case rows and item rows are those the one-by-one
-    /// path writes, except that `created_at` of the access and item rows is
-    /// the case's own `created_at` (the one-by-one path writes the time of
-    /// the transaction, which is the same there).
+    /// Stores a batch (cases, their items, the persons first recorded in
+    /// it, the cases' people and objects) and appends one `create` entry of
+    /// type [`BULK_LOAD`] for the batch, with `details` (JSON) as its
+    /// `after` snapshot. The rows are those the one-by-one path writes
+    /// (search keys and words included), except that `created_at` of the
+    /// access, item, link and object rows is their case's (or person's) own
+    /// `created_at` (the one-by-one path writes the time of the
+    /// transaction, which is the same there), and that cases and persons
+    /// keep `batch_id` in `bulk_load_id`, by which their history finds the
+    /// batch's entry ([`Store::bulk_load_of`]).
     pub async fn bulk_load(
         &mut self,
         batch_id: &str,
         details: &str,
-        cases: &[CaseRecord],
-        items: &[ItemRecord],
+        rows: &BulkRows,
     ) -> Result<i64, StoreError> {
+        let BulkRows {
+            cases,
+            items,
+            persons,
+            case_persons,
+            objects,
+        } = rows;
         let installation = self.ctx.installation.to_string();
         let created_by = self
             .ctx
@@ -106,21 +136,8 @@ impl Write {
             .as_ref()
             .map(|(u, _)| u.to_string())
             .unwrap_or_default();
-        let mut created: HashMap<_, i64> = HashMap::with_capacity(cases.len());
-        let mut access = Vec::with_capacity(cases.len());
-        let mut law_case = Vec::with_capacity(cases.len());
-        // The items of each case in the order `index_case` reads them, for
-        // the case's search words.
-        let mut case_items: HashMap<_, Vec<&ItemRecord>> = HashMap::with_capacity(cases.len());
-        for i in items {
-            case_items.entry(i.case).or_default().push(i);
-        }
-        let mut terms = Vec::with_capacity(cases.len() * 24);
-        for c in cases {
-            let a = &c.access;
-            let at = to_millis(c.created_at);
-            created.insert(c.id, at);
-            access.push(vec![
+        let access_row = |a: &RecordAccess, at: i64| {
+            vec![
                 V::T(a.record.to_string()),
                 V::T(a.kind.as_str().to_owned()),
                 V::T(installation.clone()),
@@ -131,7 +148,22 @@ impl Write {
                 V::T(a.tlp.label().to_owned()),
                 V::T(created_by.clone()),
                 V::I(at),
-            ]);
+            ]
+        };
+        let mut created: HashMap<_, i64> = HashMap::with_capacity(cases.len());
+        let mut access = Vec::with_capacity(cases.len() + persons.len());
+        let mut law_case = Vec::with_capacity(cases.len());
+        // The items of each case in the order `index_case` reads them, for
+        // the case's search words.
+        let mut case_items: HashMap<_, Vec<&ItemRecord>> = HashMap::with_capacity(cases.len());
+        for i in items {
+            case_items.entry(i.case).or_default().push(i);
+        }
+        let mut terms: Vec<Vec<V>> = Vec::with_capacity(cases.len() * 24);
+        for c in cases {
+            let at = to_millis(c.created_at);
+            created.insert(c.id, at);
+            access.push(access_row(&c.access, at));
             let f = &c.fields;
             let num = |s: &str| s.parse::<f64>().ok();
             let mut its = case_items.remove(&c.id).unwrap_or_default();
@@ -176,16 +208,17 @@ impl Write {
                 V::I(to_millis(c.updated_at)),
                 V::T(words),
                 V::T(reference),
+                V::T(batch_id.to_owned()),
             ]);
         }
+        let case_time = |what: &str, case: &RecordId| {
+            created.get(case).copied().ok_or_else(|| {
+                StoreError::MissingReference(format!("{what} of case {case} outside the batch"))
+            })
+        };
         let mut seized = Vec::with_capacity(items.len());
         for i in items {
-            let at = *created.get(&i.case).ok_or_else(|| {
-                StoreError::MissingReference(format!(
-                    "item {} of case {} outside the batch",
-                    i.id, i.case
-                ))
-            })?;
+            let at = case_time(&format!("item {}", i.id), &i.case)?;
             let f = &i.fields;
             seized.push(vec![
                 V::T(i.id.to_string()),
@@ -215,6 +248,75 @@ impl Write {
                 V::I(at),
             ]);
         }
+        let mut person = Vec::with_capacity(persons.len());
+        let mut documents = Vec::new();
+        for p in persons {
+            let at = to_millis(p.created_at);
+            access.push(access_row(&p.access, at));
+            let f = &p.fields;
+            let words = person_words(&f.name, &f.latin_name, &f.aliases);
+            let id = p.id.to_string();
+            terms.extend(term_rows(Source::Person, &id, &words).map(|r| r.map(V::T).into()));
+            person.push(vec![
+                V::T(p.id.to_string()),
+                V::T(f.name.clone()),
+                V::T(f.latin_name.clone()),
+                V::T(format!("|{}|", p.search_keys.join("|"))),
+                V::T(f.sex.clone()),
+                V::T(f.birth_date.clone()),
+                V::T(f.age.clone()),
+                V::T(p.age_as_of.clone()),
+                V::T(f.nationality.clone()),
+                V::T(to_json(&f.aliases)),
+                V::T(to_json(&f.documents)),
+                V::T(to_json(&f.addresses)),
+                V::I(at),
+                V::I(at),
+                V::T(words),
+                V::T(batch_id.to_owned()),
+            ]);
+            // The one-by-one path skips a repeated document (ON CONFLICT DO
+            // NOTHING); so does this one.
+            let mut seen = HashSet::new();
+            for d in &f.documents {
+                let (number, country) = document_keys(d);
+                if seen.insert((d.kind.clone(), number.clone(), country.clone())) {
+                    documents.push(vec![
+                        V::T(p.id.to_string()),
+                        V::T(d.kind.clone()),
+                        V::T(number),
+                        V::T(country),
+                    ]);
+                }
+            }
+        }
+        let mut links = Vec::with_capacity(case_persons.len());
+        for l in case_persons {
+            let at = case_time(&format!("person {}", l.person), &l.case)?;
+            links.push(vec![
+                V::T(l.case.to_string()),
+                V::T(l.person.to_string()),
+                V::I(l.position),
+                V::T(l.part.role.clone()),
+                V::T(to_json(&l.part)),
+                V::I(at),
+            ]);
+        }
+        let mut object = Vec::with_capacity(objects.len());
+        for o in objects {
+            let at = case_time(&format!("object {}", o.id), &o.case)?;
+            object.push(vec![
+                V::T(o.id.to_string()),
+                V::T(o.case.to_string()),
+                V::T(o.kind.as_str().to_owned()),
+                V::I(o.position),
+                V::T(serde_json::to_string(&o.fields).unwrap_or_else(|_| "{}".into())),
+                V::T(o.key.clone()),
+                V::T(o.label.clone()),
+                V::OT(o.person.map(|p| p.to_string())),
+                V::I(at),
+            ]);
+        }
         insert_many(
             self,
             "record_access",
@@ -230,8 +332,8 @@ impl Write {
             "id, agency_id, reference, occurred_on, occurred_time, province_code, district_code, village_id, \
              border_crossing_id, latitude, longitude, operation_name, detection_method, transport_mode, \
              concealment_method, origin_country, origin_province, destination_country, destination_province, \
-             status, narrative, created_at, updated_at, search_words, reference_words",
-            25,
+             status, narrative, created_at, updated_at, search_words, reference_words, bulk_load_id",
+            26,
             law_case,
         )
         .await?;
@@ -243,6 +345,39 @@ impl Write {
              price_currency, price_per, mass_ug, mass_derived, volume_ul, item_count, area_m2, created_at",
             25,
             seized,
+        )
+        .await?;
+        insert_many(
+            self,
+            "person",
+            "id, name, latin_name, search_keys, sex, birth_date, age, age_as_of, nationality, aliases_json, \
+             documents_json, addresses_json, created_at, updated_at, search_words, bulk_load_id",
+            16,
+            person,
+        )
+        .await?;
+        insert_many(
+            self,
+            "person_document",
+            "person_id, kind, number, issuing_country",
+            4,
+            documents,
+        )
+        .await?;
+        insert_many(
+            self,
+            "case_person",
+            "case_id, person_id, position, role, outcome_json, created_at",
+            6,
+            links,
+        )
+        .await?;
+        insert_many(
+            self,
+            "case_object",
+            "id, case_id, kind, position, fields_json, search_key, label, person_id, created_at",
+            9,
+            object,
         )
         .await?;
         insert_many(self, "search_term", "source, term, record_id", 3, terms).await?;

@@ -32,7 +32,7 @@ mod write;
 
 pub use access::{AccessRequest, RequestStatus, Share, SharingGroup, VisibleRecord};
 pub use audit::AuditHead;
-pub use bulk::BULK_LOAD;
+pub use bulk::{BulkRows, BULK_LOAD};
 pub use cases::{CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord, PlanChoice, Total};
 pub use error::StoreError;
 pub use export::EXPORT_BATCH;

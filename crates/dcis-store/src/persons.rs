@@ -183,12 +183,12 @@ impl Write {
         .await?;
         self.index_person(&p.id.to_string(), &words).await?;
         for d in &f.documents {
+            let (number, country) = document_keys(d);
             sqlx::query("INSERT INTO person_document (person_id, kind, number, issuing_country) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(p.id.to_string())
                 .bind(&d.kind)
-                // Searched as letters and digits only, upper case.
-                .bind(d.number.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_uppercase())
-                .bind(d.issuing_country.to_ascii_uppercase())
+                .bind(number)
+                .bind(country)
                 .execute(self.conn())
                 .await?;
         }
@@ -268,7 +268,20 @@ impl Write {
     }
 }
 
+/// The searched number and the issuing country of a document, as the
+/// `person_document` table keeps them: letters and digits only, upper case.
+pub(crate) fn document_keys(d: &dcis_domain::person::DocumentFields) -> (String, String) {
+    (
+        d.number
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase(),
+        d.issuing_country.to_ascii_uppercase(),
+    )
+}
+
 /// JSON of a list field, for the text columns.
-fn to_json<T: Serialize>(v: &T) -> String {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
 }

@@ -26,18 +26,25 @@
 //! - **What**: a drug mix dominated by methamphetamine tablets, quantities
 //!   with a heavy tail ([`items`]).
 //! - **People**: a population in networks, recurring across cases, with
-//!   vehicles and phones shared inside a network ([`persons`]); not stored
-//!   yet, but generated and reported as ground truth.
+//!   vehicles and phones shared inside a network ([`persons`],
+//!   [`objects`]). Each agency (organisation) keeps one record of a person
+//!   it names, in its own spelling and with what its clerks write down
+//!   (age, passport, home province…), linked to each of its cases with the
+//!   person's role and outcome; the same person in another agency is
+//!   another record. The ground truth ([`Generator::truth`]) says which
+//!   records are the same person.
 
 pub mod calendar;
 pub mod items;
+pub mod objects;
 pub mod persons;
 mod pick;
 
-use crate::pick::{chance, pick, pick_where};
+use crate::pick::{chance, mix, pick, pick_where};
 use dcis_domain::case::CaseFields;
 use dcis_domain::ids::{uuid_v7, BorderCrossingId, OrganisationId, UnitId};
 use dcis_domain::org::OrganisationKind;
+use dcis_domain::person::{CasePersonFields, PersonFields};
 use dcis_domain::seizure::SeizureItemFields;
 use persons::{NetworkRole, Population, Sightings};
 use rand::{Rng, SeedableRng};
@@ -145,12 +152,34 @@ impl std::error::Error for SynthError {}
 pub struct PersonLink {
     /// Index in the [`Population`].
     pub person: u32,
+    /// The id of the recording agency's record of the person: one record
+    /// per person and agency (organisation), the same in each of the
+    /// agency's cases ([`Population::record_id`]).
+    pub record: Uuid,
+    /// The record's fields as a clerk would type them, in the first case
+    /// of the agency to name the person (the record is created with that
+    /// case); `None` in the agency's later cases.
+    pub new_record: Option<PersonFields>,
     /// The name as the recording agency spelled it.
     pub name: String,
-    /// `arrested` or `suspect`.
-    pub role: &'static str,
+    /// The person's role and outcome in this case, as typed.
+    pub part: CasePersonFields,
     /// Phones found on the person (ids; shared inside networks).
     pub phones: Vec<u64>,
+}
+
+/// A vehicle or phone of a case, as a clerk would type it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynthObject {
+    pub id: Uuid,
+    /// `vehicle` or `phone` (codes of `dcis_domain::objects::ObjectKind`).
+    pub kind: &'static str,
+    /// The object's fields (`plate`, `plate_country`, `make_model`,
+    /// `colour`; or `number`).
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// The person of the case it was found with (index into
+    /// [`SynthCase::persons`]).
+    pub person: Option<usize>,
 }
 
 /// A generated seized item: its id and its fields as a clerk would type
@@ -182,17 +211,24 @@ pub struct SynthCase {
     pub persons: Vec<PersonLink>,
     /// The vehicle used, if any (ids; shared inside networks).
     pub vehicle: Option<u64>,
+    /// The vehicle and the persons' phones (each phone once), as recorded.
+    pub objects: Vec<SynthObject>,
     /// The network behind the case, if any.
     pub network: Option<u32>,
 }
 
 /// One row of the ground truth: this person was recorded by this agency
-/// under this name.
+/// under this name, in the person record `record_id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TruthRow {
+    /// The synthetic person (`S{seed}-P{index}`), the same for every
+    /// agency: what entity resolution should find.
     pub person_id: String,
     pub variant_name: String,
+    /// The agency's (organisation's) code.
     pub agency: String,
+    /// The id of the agency's person record ([`PersonLink::record`]).
+    pub record_id: Uuid,
 }
 
 /// Lao PDR: UTC+07:00 all year.
@@ -450,6 +486,9 @@ pub struct Generator {
     items_done: u64,
     sizes: ChaCha8Rng,
     rng: ChaCha8Rng,
+    /// Outcomes and object ids: a stream of its own, so that the cases
+    /// drawn from `rng` stay what they were before persons were stored.
+    people: ChaCha8Rng,
     fresh_vehicle: u64,
 }
 
@@ -458,6 +497,7 @@ pub struct Generator {
 const STREAM_SIZES: u64 = 1;
 const STREAM_DAYS: u64 = 2;
 const STREAM_CASES: u64 = 3;
+const STREAM_PEOPLE: u64 = 4;
 
 fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut r = ChaCha8Rng::seed_from_u64(seed);
@@ -608,6 +648,7 @@ impl Generator {
             items_done: 0,
             sizes: rng_for(params.seed, STREAM_SIZES),
             rng: rng_for(params.seed, STREAM_CASES),
+            people: rng_for(params.seed, STREAM_PEOPLE),
         })
     }
 
@@ -649,6 +690,9 @@ impl Generator {
                 person_id: self.population.person_id(p),
                 variant_name: self.population.spelling(&person, code, *kind),
                 agency: code.clone(),
+                record_id: self
+                    .population
+                    .record_id(p, o, self.sightings.first(p, o).unwrap_or(0)),
             }
         })
     }
@@ -914,7 +958,9 @@ impl Generator {
             None
         };
         let vehicular = matches!(transport, "car" | "truck" | "motorcycle" | "boat");
-        let mut persons: Vec<PersonLink> = Vec::with_capacity(n_persons);
+        // (person, phones): the records and parts are made once the case's
+        // time is known.
+        let mut persons: Vec<(u32, Vec<u64>)> = Vec::with_capacity(n_persons);
         let (org_code, org_kind) = self.orgs[self.org_of[agency] as usize].clone();
         for slot in 0..n_persons {
             let person = match network {
@@ -937,29 +983,23 @@ impl Generator {
                 None if pop.size() > pop.networked() => rng.gen_range(pop.networked()..pop.size()),
                 None => rng.gen_range(0..pop.size()),
             };
-            if persons.iter().any(|p| p.person == person) {
+            if persons.iter().any(|p| p.0 == person) {
                 continue;
             }
             let p = pop.person(person);
-            let phones = (0..rng.gen_range(0..3u64))
+            let mut phones: Vec<u64> = (0..rng.gen_range(0..3u64))
                 .map(|_| match p.network {
                     Some(n) if chance(rng, 500) => u64::from(n) * 4 + rng.gen_range(0..4),
                     _ => u64::from(pop.networks()) * 4 + u64::from(person),
                 })
                 .collect();
-            let role = match p.role {
-                NetworkRole::Organiser | NetworkRole::Financier | NetworkRole::Recruiter => {
-                    "suspect"
-                }
-                _ => "arrested",
-            };
-            persons.push(PersonLink {
-                person,
-                name: pop.spelling(&p, &org_code, org_kind),
-                role,
-                phones,
+            let mut seen = Vec::with_capacity(phones.len());
+            phones.retain(|ph| {
+                let new = !seen.contains(ph);
+                seen.push(*ph);
+                new
             });
-            self.sightings.record(person, self.org_of[agency]);
+            persons.push((person, phones));
         }
         let vehicle = if vehicular && (n_persons > 0 || chance(rng, 300)) {
             match network {
@@ -1032,6 +1072,15 @@ impl Generator {
                 fields,
             })
             .collect();
+        let persons = self.person_links(
+            agency,
+            persons,
+            created_at,
+            date,
+            status,
+            (&org_code, org_kind),
+        );
+        let objects = self.objects(&persons, vehicle, transport, org_kind, created_at);
         let date_f = time::macros::format_description!("[year]-[month]-[day]");
         let time_f = time::macros::format_description!("[hour]:[minute]");
         let fields = CaseFields {
@@ -1074,9 +1123,174 @@ impl Generator {
             items,
             persons,
             vehicle,
+            objects,
             network,
         }
     }
+
+    /// The persons of a case: the agency's record of each (created with
+    /// this case if it is the agency's first to name them), their part.
+    fn person_links(
+        &mut self,
+        agency: usize,
+        drafts: Vec<(u32, Vec<u64>)>,
+        created_at: OffsetDateTime,
+        on: Date,
+        status: &str,
+        (code, kind): (&str, OrganisationKind),
+    ) -> Vec<PersonLink> {
+        let org = self.org_of[agency];
+        let at_ms = u64::try_from(created_at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0);
+        let pop = &self.population;
+        drafts
+            .into_iter()
+            .map(|(person, phones)| {
+                let p = pop.person(person);
+                let (first_ms, new) = self.sightings.record(person, org, at_ms);
+                let new_record = new.then(|| {
+                    let home = (!self.provinces.is_empty()).then(|| {
+                        let h = mix(self.params.seed ^ mix(u64::from(person) ^ 0x686f_6d65));
+                        self.provinces[(h % self.provinces.len() as u64) as usize]
+                            .0
+                            .as_str()
+                    });
+                    pop.record_fields(&p, code, kind, on, home)
+                });
+                PersonLink {
+                    person,
+                    record: pop.record_id(person, org, first_ms),
+                    new_record,
+                    name: pop.spelling(&p, code, kind),
+                    part: part(&mut self.people, p.role, status),
+                    phones,
+                }
+            })
+            .collect()
+    }
+
+    /// The vehicle (with the first person, usually its driver) and each
+    /// phone once (with the first person it was found on).
+    fn objects(
+        &mut self,
+        persons: &[PersonLink],
+        vehicle: Option<u64>,
+        transport: &str,
+        kind: OrganisationKind,
+        created_at: OffsetDateTime,
+    ) -> Vec<SynthObject> {
+        let seed = self.params.seed;
+        let mut out = Vec::new();
+        if let Some(v) = vehicle {
+            out.push(SynthObject {
+                id: uuid_v7(created_at, self.people.gen()),
+                kind: "vehicle",
+                fields: objects::vehicle(seed, v, transport, kind),
+                person: (!persons.is_empty()).then_some(0),
+            });
+        }
+        let mut seen = Vec::new();
+        for (i, p) in persons.iter().enumerate() {
+            for ph in &p.phones {
+                if seen.contains(ph) {
+                    continue;
+                }
+                seen.push(*ph);
+                out.push(SynthObject {
+                    id: uuid_v7(created_at, self.people.gen()),
+                    kind: "phone",
+                    fields: [("number".to_owned(), objects::phone(seed, *ph, kind))]
+                        .into_iter()
+                        .collect(),
+                    person: Some(i),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A person's part in a case as typed: the role from the person's place in
+/// the network; for those arrested, an outcome that follows the case's
+/// status (arrested while under investigation, charged when sent to the
+/// prosecutor, mostly convicted once the court decided). Organisers,
+/// financiers and recruiters are named as suspects, without an outcome.
+fn part(rng: &mut ChaCha8Rng, role: NetworkRole, status: &str) -> CasePersonFields {
+    let code = match role {
+        NetworkRole::Organiser => "organiser",
+        NetworkRole::Financier => "financier",
+        NetworkRole::Recruiter => "other",
+        NetworkRole::Driver | NetworkRole::Courier => "courier",
+        NetworkRole::Independent => *pick(rng, &[("courier", 70), ("buyer", 30)]),
+    };
+    let mut f = CasePersonFields {
+        role: code.to_owned(),
+        ..Default::default()
+    };
+    if matches!(
+        role,
+        NetworkRole::Organiser | NetworkRole::Financier | NetworkRole::Recruiter
+    ) {
+        return f;
+    }
+    let outcome = match status {
+        "sent_to_prosecutor" => "charged",
+        "court_decided" | "closed" => *pick(
+            rng,
+            &[("convicted", 85), ("acquitted", 4), ("released", 11)],
+        ),
+        _ => *pick(rng, &[("arrested", 90), ("released", 10)]),
+    };
+    f.outcome = outcome.to_owned();
+    if outcome == "convicted" {
+        let sentence = *pick(
+            rng,
+            &[
+                ("imprisonment", 80),
+                ("suspended_imprisonment", 4),
+                ("life_imprisonment", 10),
+                ("death", 3),
+                ("fine_only", 3),
+            ],
+        );
+        f.sentence_kind = sentence.to_owned();
+        match sentence {
+            "imprisonment" => {
+                let months: u32 = *pick(
+                    rng,
+                    &[
+                        (12, 5),
+                        (24, 10),
+                        (36, 12),
+                        (60, 20),
+                        (84, 12),
+                        (120, 16),
+                        (180, 12),
+                        (240, 13),
+                    ],
+                );
+                f.sentence_months = months.to_string();
+            }
+            "suspended_imprisonment" => {
+                f.sentence_months = pick(rng, &[(6u32, 1), (12, 2), (24, 1)]).to_string();
+            }
+            _ => {}
+        }
+        if sentence == "fine_only" || (sentence != "death" && chance(rng, 600)) {
+            let lak: u64 = *pick(
+                rng,
+                &[
+                    (1_000_000, 10),
+                    (5_000_000, 25),
+                    (10_000_000, 30),
+                    (50_000_000, 20),
+                    (100_000_000, 15),
+                ],
+            );
+            f.fine = lak.to_string();
+            f.fine_currency = "LAK".to_owned();
+        }
+    }
+    f
 }
 
 /// The country codes a crossing may name, as static strings.

@@ -5,10 +5,15 @@
 //! Vietnamese, Shan/Burmese); they are not taken from any list of real
 //! people. The population is *indexed*, not stored: person `i` is a pure
 //! function of the seed and `i`, so ten million appearances cost no memory
-//! beyond one bit per (person, agency) that recorded them.
+//! beyond one bit per (person, agency) that recorded them and the time
+//! each agency first did (eight bytes per person, from which the agency's
+//! record of the person takes its id).
 
 use crate::pick::mix;
 use dcis_domain::org::OrganisationKind;
+use dcis_domain::person::{AddressFields, DocumentFields, PersonFields};
+use time::Date;
+use uuid::Uuid;
 
 /// Nationality of a synthetic person (ISO 3166-1 alpha-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -532,6 +537,169 @@ impl Population {
     }
 }
 
+/// Whether a name is written in Latin letters (with or without
+/// diacritics), so that it needs no Latin transliteration beside it.
+fn is_latin(name: &str) -> bool {
+    name.chars().all(|c| {
+        c.is_ascii()
+            || ('\u{00C0}'..='\u{024F}').contains(&c)
+            || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+    })
+}
+
+/// `n` decimal digits from a hash.
+fn digits(h: u64, n: usize) -> String {
+    let s = format!("{:020}", h);
+    s[20 - n..].to_owned()
+}
+
+impl Population {
+    /// A hash of the person for `salt`: fixed for the seed and the person,
+    /// whichever agency records them (a passport number is the same at
+    /// every desk).
+    fn trait_hash(&self, index: u32, salt: u64) -> u64 {
+        mix(self.seed ^ mix(u64::from(index) ^ (salt << 40) ^ 0x005e_ed0f_7ea7))
+    }
+
+    /// The id of `agency`'s record of person `index`, first recorded at
+    /// `first_ms`: a UUIDv7 of that time whose other bits are a pure
+    /// function of the seed, the person and the agency, so every case of
+    /// the agency names the same record without anything remembered but
+    /// the time.
+    pub fn record_id(&self, index: u32, agency: u32, first_ms: u64) -> Uuid {
+        let a = mix(self.seed ^ mix(u64::from(index) << 20 ^ u64::from(agency)));
+        let b = mix(a ^ 0x7265_636f_7264);
+        let mut random = [0u8; 10];
+        random[..8].copy_from_slice(&a.to_be_bytes());
+        random[8..].copy_from_slice(&b.to_be_bytes()[..2]);
+        uuid::Builder::from_unix_timestamp_millis(first_ms, &random).into_uuid()
+    }
+
+    /// The person's passport number, if they hold one: every foreigner,
+    /// half of the Lao. Formats follow each country's pattern (synthetic
+    /// numbers).
+    fn passport(&self, p: &Person) -> Option<String> {
+        let h = self.trait_hash(p.index, 1);
+        let letter = |k: u64| char::from(b'A' + (k % 26) as u8);
+        Some(match p.nationality {
+            Nationality::La if h.is_multiple_of(2) => return None,
+            Nationality::La => format!("P{}", digits(h >> 1, 7)),
+            Nationality::Th => format!("{}{}{}", letter(h), letter(h >> 8), digits(h >> 16, 7)),
+            Nationality::Cn => format!("E{}", digits(h, 8)),
+            Nationality::Vn => format!("C{}", digits(h, 7)),
+            Nationality::Mm => format!("M{}{}", letter(h), digits(h >> 8, 6)),
+        })
+    }
+
+    /// The person's Lao identity card number (Lao nationals; 12 digits,
+    /// synthetic).
+    fn national_id(&self, p: &Person) -> Option<String> {
+        (p.nationality == Nationality::La).then(|| digits(self.trait_hash(p.index, 2), 12))
+    }
+
+    /// The person's date of birth (their birth year, a day from a hash).
+    fn birth_date(&self, p: &Person) -> String {
+        let h = self.trait_hash(p.index, 3);
+        format!(
+            "{}-{:02}-{:02}",
+            p.birth_year,
+            1 + h % 12,
+            1 + (h >> 8) % 28
+        )
+    }
+
+    /// What an agency writes down about a person when it first records
+    /// them, as its clerk would type it, in a case of `on`: the name in
+    /// the agency's spelling (with the usual romanisation beside a name in
+    /// another script), sex, nationality, and by habit of the agency:
+    ///
+    /// - police: the stated age, the Lao identity card of four in ten Lao,
+    ///   the home province of the Lao;
+    /// - customs: the date of birth and the passport, from the passport;
+    /// - border liaison offices: the stated age and the passport of
+    ///   foreigners;
+    /// - provincial committees: the stated age, now and then.
+    ///
+    /// `home` is the province code of a Lao person's home.
+    pub fn record_fields(
+        &self,
+        p: &Person,
+        agency_code: &str,
+        kind: OrganisationKind,
+        on: Date,
+        home: Option<&str>,
+    ) -> PersonFields {
+        let name = self.spelling(p, agency_code, kind);
+        let latin_name = if is_latin(&name) {
+            String::new()
+        } else {
+            p.name(Spelling::RomanA)
+        };
+        let age = (on.year() - p.birth_year).max(0).to_string();
+        // What this agency happened to note about this person.
+        let agency_salt = agency_code.bytes().fold(0u64, |h, b| mix(h ^ u64::from(b)));
+        let h = mix(self.trait_hash(p.index, 4) ^ agency_salt);
+        let document = |kind: &str, number: String, country: &str| DocumentFields {
+            kind: kind.to_owned(),
+            number,
+            issuing_country: country.to_owned(),
+        };
+        let mut f = PersonFields {
+            name,
+            latin_name,
+            sex: match p.sex {
+                Sex::Male => "male",
+                Sex::Female => "female",
+            }
+            .to_owned(),
+            nationality: p.nationality.code().to_owned(),
+            ..Default::default()
+        };
+        let lao = p.nationality == Nationality::La;
+        match kind {
+            OrganisationKind::CounterNarcoticsPolice => {
+                f.age = age;
+                if let Some(id) = self.national_id(p).filter(|_| h % 10 < 4) {
+                    f.documents.push(document("national_id", id, "LA"));
+                }
+                if let Some(home) = home.filter(|_| lao) {
+                    f.addresses.push(AddressFields {
+                        country: "LA".into(),
+                        province: home.to_owned(),
+                        ..Default::default()
+                    });
+                }
+            }
+            OrganisationKind::Customs => {
+                f.birth_date = self.birth_date(p);
+                if let Some(n) = self.passport(p) {
+                    f.documents
+                        .push(document("passport", n, p.nationality.code()));
+                }
+            }
+            OrganisationKind::BorderLiaisonOffice => {
+                f.age = age;
+                if let Some(n) = self.passport(p).filter(|_| !lao) {
+                    // Copied by hand, in groups of four.
+                    let spaced: Vec<String> = n
+                        .as_bytes()
+                        .chunks(4)
+                        .map(|c| String::from_utf8_lossy(c).into_owned())
+                        .collect();
+                    f.documents
+                        .push(document("passport", spaced.join(" "), p.nationality.code()));
+                }
+            }
+            _ => {
+                if h % 10 < 6 {
+                    f.age = age;
+                }
+            }
+        }
+        f
+    }
+}
+
 /// A typing slip in a Latin-script name: a doubled letter, a dropped `h`,
 /// or a common substitution. Names in other scripts are left alone.
 fn typo(name: &str, h: u64) -> String {
@@ -557,29 +725,62 @@ fn typo(name: &str, h: u64) -> String {
 }
 
 /// Which agencies recorded which persons: one bit per (person, agency),
-/// for the ground-truth file.
+/// for the ground-truth file; and when each pair was first recorded, from
+/// which the agency's record of the person takes its id.
 #[derive(Debug, Clone, Default)]
 pub struct Sightings {
     bits: Vec<u64>,
     /// Agencies past the 64th, rarely needed.
     more: std::collections::BTreeSet<(u32, u32)>,
+    /// Per person, the first agency to record them and when:
+    /// `(agency + 1) << 44 | milliseconds`, 0 for none yet.
+    first: Vec<u64>,
+    /// The same for the person's other agencies.
+    first_more: std::collections::HashMap<(u32, u32), u64>,
 }
+
+/// Milliseconds fit in 44 bits until the year 2527.
+const MS_BITS: u32 = 44;
+const MS_MASK: u64 = (1 << MS_BITS) - 1;
 
 impl Sightings {
     pub fn new(persons: u32) -> Self {
         Self {
             bits: vec![0; persons as usize],
             more: Default::default(),
+            first: vec![0; persons as usize],
+            first_more: Default::default(),
         }
     }
 
-    pub fn record(&mut self, person: u32, agency: u32) {
+    /// Records that `agency` named `person` at `at_ms` (milliseconds since
+    /// the epoch). Returns when the agency first named them, and whether
+    /// this is that first time.
+    pub fn record(&mut self, person: u32, agency: u32, at_ms: u64) -> (u64, bool) {
         if agency < 64 {
             if let Some(b) = self.bits.get_mut(person as usize) {
                 *b |= 1 << agency;
             }
         } else {
             self.more.insert((person, agency));
+        }
+        let at_ms = at_ms & MS_MASK;
+        let tag = u64::from(agency) + 1;
+        if let Some(f) = self.first.get_mut(person as usize) {
+            if *f == 0 {
+                *f = tag << MS_BITS | at_ms;
+                return (at_ms, true);
+            }
+            if *f >> MS_BITS == tag {
+                return (*f & MS_MASK, false);
+            }
+        }
+        match self.first_more.entry((person, agency)) {
+            std::collections::hash_map::Entry::Occupied(e) => (*e.get(), false),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(at_ms);
+                (at_ms, true)
+            }
         }
     }
 
@@ -588,6 +789,15 @@ impl Sightings {
         let mut seen: std::collections::BTreeSet<u32> = self.more.iter().map(|&(p, _)| p).collect();
         seen.retain(|&p| self.bits.get(p as usize).is_some_and(|&b| b == 0));
         self.bits.iter().filter(|&&b| b != 0).count() as u64 + seen.len() as u64
+    }
+
+    /// When `agency` first named `person` (milliseconds), if it did.
+    pub fn first(&self, person: u32, agency: u32) -> Option<u64> {
+        let tag = u64::from(agency) + 1;
+        match self.first.get(person as usize) {
+            Some(&f) if f != 0 && f >> MS_BITS == tag => Some(f & MS_MASK),
+            _ => self.first_more.get(&(person, agency)).copied(),
+        }
     }
 
     /// The (person, agency) pairs, by person then agency.
@@ -647,10 +857,16 @@ mod tests {
     #[test]
     fn sightings_list_each_pair_once() {
         let mut s = Sightings::new(5);
-        s.record(3, 2);
-        s.record(3, 2);
-        s.record(1, 70);
-        s.record(1, 0);
+        assert_eq!(s.record(3, 2, 100), (100, true));
+        assert_eq!(s.record(3, 2, 200), (100, false));
+        assert_eq!(s.record(1, 70, 300), (300, true));
+        assert_eq!(s.record(1, 0, 400), (400, true));
+        assert_eq!(s.record(1, 70, 500), (300, false));
+        assert_eq!(s.record(1, 0, 600), (400, false));
         assert_eq!(s.pairs().collect::<Vec<_>>(), vec![(1, 0), (1, 70), (3, 2)]);
+        assert_eq!(s.first(1, 0), Some(400));
+        assert_eq!(s.first(1, 70), Some(300));
+        assert_eq!(s.first(1, 2), None);
+        assert_eq!(s.persons(), 2);
     }
 }

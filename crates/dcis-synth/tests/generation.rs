@@ -342,6 +342,82 @@ fn persons_recur_under_other_spellings() {
     }
 }
 
+/// Each agency keeps one record of a person: created with its first case
+/// naming them, named again by its later cases; another agency's record of
+/// the same person is another record. Records, parts and objects pass the
+/// domain rules; the ground truth names the records.
+#[test]
+fn one_record_per_person_and_agency() {
+    let (cases, truth) = generate(8, 10_000);
+    let g = Generator::new(params(8, 10), &world()).unwrap();
+    let end = date!(2026 - 10 - 31);
+    // (person, agency code) -> record; record -> (person, agency code).
+    let mut records: HashMap<(u32, String), Uuid> = HashMap::new();
+    let mut owners: HashMap<Uuid, (u32, String)> = HashMap::new();
+    let mut cases_of: HashMap<Uuid, usize> = HashMap::new();
+    let mut objects = 0;
+    let mut documents = 0;
+    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &cases {
+        let code = g.agencies()[c.agency].code.clone();
+        let on = dcis_domain::case::parse_date("d", &c.fields.occurred_on).unwrap();
+        for p in &c.persons {
+            assert_eq!(p.record.get_version_num(), 7);
+            let key = (p.person, code.clone());
+            match (records.get(&key), &p.new_record) {
+                (None, Some(f)) => {
+                    records.insert(key.clone(), p.record);
+                    assert_eq!(f.name, p.name);
+                    f.as_input()
+                        .parse(on, end)
+                        .unwrap_or_else(|e| panic!("{f:?}: {e:?}"));
+                    documents += f.documents.len();
+                }
+                (Some(r), None) => assert_eq!(*r, p.record, "{key:?}"),
+                (r, f) => panic!("{key:?}: record {r:?}, fields {f:?}"),
+            }
+            assert_eq!(
+                owners.entry(p.record).or_insert_with(|| key.clone()),
+                &key,
+                "one record, one person and agency"
+            );
+            *cases_of.entry(p.record).or_default() += 1;
+            p.part
+                .as_input()
+                .parse()
+                .unwrap_or_else(|e| panic!("{:?}: {e:?}", p.part));
+            *outcomes.entry(p.part.outcome.clone()).or_default() += 1;
+        }
+        for o in &c.objects {
+            let kind = dcis_domain::objects::ObjectKind::parse(o.kind).unwrap();
+            dcis_domain::objects::parse_object(kind, &o.fields)
+                .unwrap_or_else(|e| panic!("{:?}: {e:?}", o.fields));
+            assert!(o.person.is_none_or(|i| i < c.persons.len()));
+            objects += 1;
+        }
+        assert_eq!(
+            c.objects.iter().any(|o| o.kind == "vehicle"),
+            c.vehicle.is_some()
+        );
+    }
+    assert!(cases_of.values().any(|&n| n >= 3), "records recur");
+    assert!(objects > 1000, "{objects} objects");
+    assert!(documents > 100, "{documents} documents");
+    for o in ["arrested", "charged", "convicted", ""] {
+        assert!(
+            outcomes.get(o).is_some_and(|&n| n > 10),
+            "{o}: {outcomes:?}"
+        );
+    }
+    // The ground truth: one row per record, naming it.
+    assert_eq!(truth.len(), records.len());
+    for r in &truth {
+        let (person, code) = &owners[&r.record_id];
+        assert_eq!(code, &r.agency);
+        assert_eq!(g.population().person_id(*person), r.person_id);
+    }
+}
+
 #[test]
 fn bad_parameters_and_worlds_are_refused() {
     let w = world();

@@ -63,6 +63,11 @@ impl Tr {
         self.lang.as_str()
     }
 
+    /// The name of a substance (drug or precursor code) in this language.
+    pub fn substance(&self, code: &str) -> String {
+        self.catalogue.substance(self.lang, code)
+    }
+
     /// Translates a value of a closed list (`role-analyst`, `kind-customs`).
     pub fn choice(&self, prefix: &str, value: &str) -> String {
         self.t(&format!("{prefix}-{}", value.replace('_', "-")))

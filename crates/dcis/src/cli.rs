@@ -83,9 +83,9 @@ enum Command {
     /// Work with the audit chain.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Load synthetic cases and seized items (never real data) into an
-    /// initialised installation: the same seed and size give the same data.
-    /// A seed already loaded is refused.
+    /// Load synthetic cases with their seized items, persons, vehicles and
+    /// phones (never real data) into an initialised installation: the same
+    /// seed and size give the same data. A seed already loaded is refused.
     Generate(GenerateArgs),
     /// Import cases and seized items from a CSV or XLSX file as a user
     /// (docs/import.md). Exit code 0: every row imported (or, with
@@ -110,7 +110,10 @@ struct GenerateArgs {
     #[arg(long)]
     end: Option<String>,
     /// Also write the ground truth of who is who, as CSV
-    /// person_id,variant_name,agency.
+    /// person_id,variant_name,agency,record_id: one row per stored person
+    /// record (record_id), the synthetic person it is (person_id, the same
+    /// for every agency's record of them), the name as that agency spelled
+    /// it, and the agency's code.
     #[arg(long)]
     truth: Option<PathBuf>,
     /// Cases per transaction (and per audit entry).
@@ -558,17 +561,17 @@ async fn generate_command(args: GenerateArgs, settings: &Settings) -> Result<Exi
         .map(|(k, v)| format!("{k} {:.1} %", **v as f64 * 100.0 / s.cases.max(1) as f64))
         .collect();
     println!("cases by province: {}", line.join(", "));
+    println!(
+        "{} persons named, stored as {} person records of their agencies in {} case links; {} vehicles and phones",
+        s.persons, s.person_records, s.case_persons, s.objects
+    );
     match &args.truth {
         Some(path) => println!(
-            "{} persons named; ground truth ({} rows) written to {}",
-            s.persons,
+            "ground truth ({} rows) written to {}",
             s.truth_rows,
             path.display()
         ),
-        None => println!(
-            "{} persons named (not stored yet; --truth FILE writes who is who)",
-            s.persons
-        ),
+        None => println!("--truth FILE writes who is who (which records are the same person)"),
     }
     Ok(ExitCode::SUCCESS)
 }

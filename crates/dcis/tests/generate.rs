@@ -39,6 +39,7 @@ async fn generate_into_a_demo(db: Db) {
     );
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("2000 seized items"), "{out}");
+    let generated = out.clone();
     assert!(err.contains("items/s"), "progress line: {err}");
 
     // Exactly the items asked for, in cases the access rows describe.
@@ -169,15 +170,25 @@ async fn generate_into_a_demo(db: Db) {
     // under which name; some persons under several spellings.
     let csv = std::fs::read_to_string(&truth).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("person_id,variant_name,agency"));
+    assert_eq!(
+        lines.next(),
+        Some("person_id,variant_name,agency,record_id")
+    );
     let rows: Vec<&str> = lines.collect();
     assert!(rows.len() > 300, "{} rows", rows.len());
+    // One row per stored person record.
+    assert_eq!(d.count("person", "1 = 1").await, rows.len() as i64);
+    assert!(
+        generated.contains(&format!("stored as {} person records", rows.len())),
+        "{generated}"
+    );
     let mut spellings: std::collections::HashMap<&str, std::collections::HashSet<&str>> =
         Default::default();
     for r in &rows {
         let (id, rest) = r.split_once(',').unwrap();
         assert!(id.starts_with("S7-P"), "{r}");
-        spellings.entry(id).or_default().insert(rest);
+        let (variant, _record) = rest.rsplit_once(',').unwrap();
+        spellings.entry(id).or_default().insert(variant);
     }
     assert!(spellings.values().any(|s| s.len() > 1));
 

@@ -305,6 +305,54 @@ async fn forms_create_case_and_items(db: Db) {
         view.contains("5000 tablets") && view.contains("2500 g"),
         "{view}"
     );
+    // Substances by their names in the reader's language (the clerk reads
+    // Lao): in the items, the item form's picker, the list's column and a
+    // field error naming the substance.
+    assert!(
+        view.contains("<td>ຢາບ້າ (ເມັດເມທແອມເຟຕາມີນ)</td>")
+            && view.contains("<td>ກັນຊາ (ໃບ ແລະ ດອກແຫ້ງ)</td>"),
+        "{view}"
+    );
+    assert!(view.contains(">ເອເຟດຣີນ — EPHEDRINE</option>"), "{view}");
+    let list = clerk
+        .get(s.url("/cases"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("<td>ກັນຊາ (ໃບ ແລະ ດອກແຫ້ງ)</td>"), "{list}");
+    let r = post_form(
+        &clerk,
+        &s,
+        &csrf,
+        &format!("{path}/items"),
+        &[
+            ("substance", "METH_TABLET"),
+            ("quantity", "2"),
+            ("unit", "l"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("ຢາບ້າ (ເມັດເມທແອມເຟຕາມີນ)"), "{html}");
+    // In English for a reader of English.
+    let (sup, _) = login(&s, "supervisor", DEMO_PASSWORD).await;
+    let view = sup
+        .get(s.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        view.contains("<td>Cannabis herb (marijuana)</td>")
+            && view.contains(">Ephedrine — EPHEDRINE</option>"),
+        "{view}"
+    );
     let id = path.rsplit('/').next().unwrap();
     assert_eq!(
         d.count("seizure_item", &format!("case_id = '{id}'")).await,

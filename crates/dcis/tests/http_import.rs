@@ -145,6 +145,47 @@ async fn import_cases(db: Db) {
     assert_eq!(time, "22:15");
     // One audit entry for the import, on the chain.
     assert_eq!(d.count("audit_entry", "entity_type = 'import'").await, 1);
+    // An imported case's history starts with the batch that created it:
+    // who imported it and when, the batch's id, none of the batch's
+    // details (its counts, hashes and file describe other cases too).
+    let id = d
+        .scalar_text("SELECT id FROM law_case WHERE reference = 'IMP-002'")
+        .await;
+    let batch = d
+        .scalar_text("SELECT bulk_load_id FROM law_case WHERE reference = 'IMP-002'")
+        .await;
+    assert!(batch.starts_with("import-"), "{batch}");
+    let history = api_get(&c, &s, &format!("/api/v1/history/case/{id}")).await;
+    let first = &history[0];
+    assert_eq!(first["entity_type"], "bulk_load", "{history}");
+    assert_eq!(first["entity_id"], batch.as_str());
+    assert_eq!(first["actor_name"], "clerk.bokeo");
+    assert_eq!(
+        first["after"],
+        serde_json::json!({ "details_withheld": true })
+    );
+    assert!(first["before"].is_null());
+    let page = c
+        .get(s.url(&format!("/cases/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("ສ້າງໂດຍການນຳເຂົ້າຂໍ້ມູນ, ຊຸດ {batch}")),
+        "{page}"
+    );
+    assert!(!page.contains("file_sha256") && !page.contains("IMP-001"));
+    // Not for those who may not read the case.
+    let (customs, _) = login(&s, "customs.bokeo", DEMO_PASSWORD).await;
+    let r = customs
+        .get(s.url(&format!("/api/v1/history/case/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
 
     // The same file again creates nothing.
     let j = import(&c, &s, &csrf, "dry_run=false&mode=all_or_nothing", GOOD).await;
@@ -361,7 +402,24 @@ async fn import_cases(db: Db) {
     let wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
     use calamine::Reader;
-    assert_eq!(wb.sheet_names(), ["cases", "columns"]);
+    assert_eq!(wb.sheet_names(), ["cases", "columns", "substances"]);
+    // Every substance code with its name in the reader's language (Lao).
+    let mut wb = wb;
+    let subs = wb.worksheet_range("substances").unwrap();
+    let rows: Vec<Vec<String>> = subs
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        1 + dcis_domain::substance::Taxonomy::global().all().len()
+    );
+    assert!(
+        rows.iter().any(|r| r[0] == "METH_TABLET"
+            && r[1] == "ຢາບ້າ (ເມັດເມທແອມເຟຕາມີນ)"
+            && r[2] == "tablets"),
+        "{rows:?}"
+    );
 
     // Round trip: the supervisor (same agency) exports the imported cases;
     // a second instance imports the file; its export holds the same records.

@@ -17,7 +17,7 @@ use super::Caller;
 use crate::error::{ApiError, ErrorInfo};
 use crate::i18n::Tr;
 use crate::imports::{self, ImportJob, JobState};
-use crate::pages::import::{bad_rows_file, describe_column, download, hex_digest, row_message};
+use crate::pages::import::{bad_rows_file, download, hex_digest, row_message, template_xlsx_for};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -75,11 +75,7 @@ pub(super) async fn template(
             "text/csv; charset=utf-8",
         )),
         dcis_app::export::ExportFormat::Xlsx => {
-            let tr = viewer.tr.clone();
-            let bytes = dcis_app::import::template_xlsx(
-                |n| describe_column(&tr, n),
-                &tr.t("import-required"),
-            )?;
+            let bytes = template_xlsx_for(&viewer.tr)?;
             Ok(download(
                 bytes,
                 "dcis-cases-template.xlsx",

@@ -118,13 +118,15 @@ async fn province_opts(
         .collect())
 }
 
-fn substance_opts() -> Vec<Opt> {
+/// The substances of the taxonomy for a picker: the name in the reader's
+/// language and the code.
+fn substance_opts(tr: &Tr) -> Vec<Opt> {
     Taxonomy::global()
         .all()
         .iter()
         .map(|x| Opt {
             value: x.code().to_owned(),
-            label: format!("{} — {}", x.name(), x.code()),
+            label: format!("{} — {}", tr.substance(x.code()), x.code()),
         })
         .collect()
 }
@@ -158,11 +160,6 @@ async fn list(
     };
     let (rows, total) = s.app.cases(a, &filter).await?;
     let orgs = s.app.store.organisations().await.map_err(AppError::from)?;
-    let names: HashMap<String, String> = Taxonomy::global()
-        .all()
-        .iter()
-        .map(|x| (x.code().to_owned(), x.name().to_owned()))
-        .collect();
     let cases = rows
         .into_iter()
         .map(|r| CaseLine {
@@ -185,7 +182,7 @@ async fn list(
                 .unwrap_or_default(),
             substance: r
                 .substances
-                .map(|x| names.get(&x).cloned().unwrap_or(x))
+                .map(|x| ctx.tr.substance(&x))
                 .unwrap_or_default(),
             tlp: r.access.tlp.label().into(),
             tlp_class: tlp_class(r.access.tlp),
@@ -209,7 +206,7 @@ async fn list(
         can_export: a.may(Permission::ExportRecords),
         provinces: province_opts(&s, &ctx.tr, None).await?,
         statuses: opts(&ctx.tr, "status", CaseStatus::ALL, |x| x.as_str()),
-        substances: substance_opts(),
+        substances: substance_opts(&ctx.tr),
         ctx,
         q,
         cases,
@@ -510,15 +507,11 @@ fn grams(micrograms: i64) -> String {
 }
 
 fn item_lines(tr: &Tr, items: &[ItemRecord]) -> Vec<ItemLine> {
-    let tax = Taxonomy::global();
     items
         .iter()
         .map(|i| {
             let f = &i.fields;
-            let name = tax
-                .get(&f.substance)
-                .map(|x| x.name().to_owned())
-                .unwrap_or_else(|| f.substance.clone());
+            let name = tr.substance(&f.substance);
             let mut normalised = Vec::new();
             if let Some(m) = i.measures.micrograms {
                 normalised.push(format!(
@@ -772,7 +765,7 @@ pub(super) async fn view_page_with(
         items: item_lines(&tr, &items),
         can_edit: decision.edit,
         item_form,
-        substances: substance_opts(),
+        substances: substance_opts(&tr),
         drug_forms: opts(&tr, "form", DrugForm::ALL, |x| x.as_str()),
         packagings: opts(&tr, "packaging", PackagingKind::ALL, |x| x.as_str()),
         currencies: currency_opts(),
@@ -1033,7 +1026,7 @@ fn item_edit_page(
         item: item.to_string(),
         reference: reference.to_owned(),
         form,
-        substances: substance_opts(),
+        substances: substance_opts(tr),
         drug_forms: opts(tr, "form", DrugForm::ALL, |x| x.as_str()),
         packagings: opts(tr, "packaging", PackagingKind::ALL, |x| x.as_str()),
         currencies: currency_opts(),

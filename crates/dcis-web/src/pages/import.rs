@@ -452,11 +452,28 @@ async fn template_csv(cu: CurrentUser) -> Result<Response, PageError> {
     ))
 }
 
+/// The XLSX template with its help sheets in the reader's language.
+pub fn template_xlsx_for(tr: &Tr) -> Result<Vec<u8>, dcis_app::AppError> {
+    let substance_headers = [
+        tr.t("import-substances-code"),
+        tr.t("import-substances-name"),
+        tr.t("import-substances-unit"),
+    ];
+    dcis_app::import::template_xlsx(&dcis_app::import::TemplateText {
+        describe: &|n| describe_column(tr, n),
+        required: &tr.t("import-required"),
+        substance: &|code| tr.substance(code),
+        substance_headers: [
+            &substance_headers[0],
+            &substance_headers[1],
+            &substance_headers[2],
+        ],
+    })
+}
+
 async fn template_xlsx(cu: CurrentUser) -> Result<Response, PageError> {
     require(&cu)?;
-    let tr = cu.viewer.tr.clone();
-    let bytes =
-        dcis_app::import::template_xlsx(|n| describe_column(&tr, n), &tr.t("import-required"))?;
+    let bytes = template_xlsx_for(&cu.viewer.tr)?;
     Ok(download(
         bytes,
         "dcis-cases-template.xlsx",

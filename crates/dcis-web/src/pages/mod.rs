@@ -214,7 +214,16 @@ pub fn history_rows(tr: &Tr, entries: &[AuditEntry]) -> Vec<HistoryRow> {
             let after: serde_json::Value =
                 serde_json::from_str(&e.after).unwrap_or(serde_json::Value::Null);
             let mut changes = Vec::new();
-            let action = if e.action == "event" {
+            let action = if e.entity_type == dcis_store::BULK_LOAD {
+                // The batch that created the record (App::history): its id
+                // only, the batch's details are withheld.
+                let key = if e.entity_id.starts_with("import-") {
+                    "history-bulk-import"
+                } else {
+                    "history-bulk-load"
+                };
+                tr.message(key, &[("batch", &e.entity_id)])
+            } else if e.action == "event" {
                 let name = after
                     .get("event")
                     .and_then(|v| v.as_str())
