@@ -411,6 +411,9 @@ impl App {
         }
         report.id = Some(import_id);
         report.written = true;
+        // A large import can change the tables' shape enough for the query
+        // planner's statistics to mislead it (Store::optimize).
+        self.store.optimize().await?;
         Ok(report)
     }
 
