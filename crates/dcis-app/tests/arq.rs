@@ -766,6 +766,44 @@ async fn the_report_reconciles_with_the_records(db: Db) {
         );
     }
 
+    // ---- The store's batches: read 7 cases at a time (so that batches
+    // end inside a day), they are every case of the year once, in order
+    // of date and id, with every item.
+    let grant = dcis_policy::reports::NationalFigures::authorise(&analyst).unwrap();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut items_read = 0;
+    let mut after = None;
+    loop {
+        let batch = app
+            .store
+            .report_cases_items(&grant, "2025-01-01", "2025-12-31", after.as_ref(), 7)
+            .await
+            .unwrap();
+        let Some(last) = batch.last() else { break };
+        assert!(batch.len() <= 7);
+        after = Some(dcis_store::ReportCursor {
+            occurred_on: last.occurred_on.clone(),
+            id: last.id,
+        });
+        for c in &batch {
+            seen.push((c.occurred_on.clone(), c.id.to_string()));
+            items_read += c.items.len();
+        }
+    }
+    let mut all: Vec<(String, String)> = {
+        use sqlx::Row as _;
+        sqlx::query("SELECT occurred_on, id FROM law_case WHERE occurred_on LIKE '2025-%'")
+            .fetch_all(&mut c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+            .collect()
+    };
+    all.sort();
+    assert_eq!(seen, all);
+    assert_eq!(items_read, rows.len());
+
     // ---- Audit: one `report` entry per file, naming no case, with the
     // file's SHA-256.
     let entries = app

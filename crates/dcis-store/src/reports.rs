@@ -13,7 +13,8 @@ use dcis_domain::role::Clearance;
 use dcis_policy::reports::NationalFigures;
 use sqlx::Row;
 
-/// How many cases one batch of [`Store::report_cases_items`] holds.
+/// How many cases one batch of [`Store::report_cases_items`] holds in
+/// the reports.
 pub const REPORT_BATCH: i64 = 2_000;
 
 /// The normalised columns of a seized item, for a report.
@@ -91,27 +92,31 @@ impl Store {
     }
 
     /// The cases that occurred from `from` to `to` (ISO dates, both
-    /// included), in the order of date then id, at most [`REPORT_BATCH`]
-    /// after `after`, each with its items in order.
+    /// included), in the order of date then id, at most `limit` (the
+    /// reports use [`REPORT_BATCH`]) after `after`, each with its items in
+    /// order.
     pub async fn report_cases_items(
         &self,
         _g: &NationalFigures,
         from: &str,
         to: &str,
         after: Option<&ReportCursor>,
+        limit: i64,
     ) -> Result<Vec<ReportCase>, StoreError> {
         let mut binds = Vec::new();
-        let f = push(&mut binds, Bind::Text(from.to_owned()));
-        let t = push(&mut binds, Bind::Text(to.to_owned()));
-        let after_sql = match after {
-            None => String::new(),
+        // One lower bound for the index range: the cursor's day once there
+        // is one (never before `from`, as every case read was in range);
+        // the cases of that day already read are skipped by id.
+        let (f, after_sql) = match after {
+            None => (push(&mut binds, Bind::Text(from.to_owned())), String::new()),
             Some(c) => {
                 let d = push(&mut binds, Bind::Text(c.occurred_on.clone()));
                 let i = push(&mut binds, Bind::Text(c.id.to_string()));
-                format!("AND (occurred_on > {d} OR (occurred_on = {d} AND id > {i}))")
+                (d.clone(), format!("AND (occurred_on > {d} OR id > {i})"))
             }
         };
-        let n = push(&mut binds, Bind::Int(REPORT_BATCH));
+        let t = push(&mut binds, Bind::Text(to.to_owned()));
+        let n = push(&mut binds, Bind::Int(limit));
         let sql = format!(
             "SELECT c.id AS case_id, c.occurred_on, c.province_code, o.code AS agency_code, si.substance, \
              si.unit, si.mass_ug, si.mass_derived, si.volume_ul, si.item_count, si.area_m2 \

@@ -37,7 +37,7 @@ use dcis_i18n::Catalogue;
 use dcis_policy::records::LISTED_UP_TO;
 use dcis_policy::reports::NationalFigures;
 use dcis_policy::Actor;
-use dcis_store::{ReportCaseFacts, ReportCursor, ReportItem};
+use dcis_store::{ReportCaseFacts, ReportCursor, ReportItem, REPORT_BATCH};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -162,7 +162,7 @@ impl App {
         loop {
             let batch = self
                 .store
-                .report_cases_items(&grant, &from, &to, after.as_ref())
+                .report_cases_items(&grant, &from, &to, after.as_ref(), REPORT_BATCH)
                 .await?;
             let Some(last) = batch.last() else { break };
             after = Some(ReportCursor {
