@@ -18,6 +18,7 @@ pub mod import;
 pub mod intel;
 pub mod orgs;
 pub mod persons;
+pub mod reports;
 pub mod secrets;
 pub mod setup;
 pub mod users;

@@ -7,6 +7,7 @@
 //! with the records themselves; see `docs/access-policy.md`.
 
 pub mod records;
+pub mod reports;
 
 use dcis_domain::geo::ProvinceCode;
 use dcis_domain::ids::{ApiTokenId, OrganisationId, UnitId, UserId};
@@ -104,6 +105,8 @@ pub enum Denied {
     /// Only the record's originator (owning unit, or a supervisor of the
     /// owning organisation) may do this.
     NotOriginator,
+    /// A national report needs a national scope (`reports.rs`).
+    NationalScopeRequired,
 }
 
 impl Denied {
@@ -120,6 +123,7 @@ impl Denied {
             Self::TlpForbids => "denied-tlp",
             Self::RequestAccess => "denied-request-access",
             Self::NotOriginator => "denied-not-originator",
+            Self::NationalScopeRequired => "denied-national-scope",
         }
     }
 }

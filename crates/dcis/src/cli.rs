@@ -92,6 +92,10 @@ enum Command {
     /// --dry-run, importable); 1: some rows were bad; 2: nothing could be
     /// done (file, mapping, user, database).
     Import(crate::import::ImportArgs),
+    /// Make a national report from the records and write it to a file, as
+    /// a user allowed to make it (docs/reports.md). The report is audited.
+    #[command(subcommand)]
+    Report(crate::report::ReportCommand),
 }
 
 #[derive(Args)]
@@ -289,7 +293,7 @@ pub(crate) fn cli_language() -> Language {
 
 /// Turns an application error into a message a person can act on, from
 /// the same catalogue the web pages use.
-fn app_err(e: AppError) -> anyhow::Error {
+pub(crate) fn app_err(e: AppError) -> anyhow::Error {
     let lang = cli_language();
     let Ok(cat) = dcis_i18n::Catalogue::load() else {
         return anyhow!("{e}");
@@ -429,6 +433,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::User(cmd) => return user_command(cmd, &settings).await,
         Command::Generate(args) => return generate_command(args, &settings).await,
         Command::Import(args) => return Ok(crate::import::run(args, &settings).await),
+        Command::Report(cmd) => return crate::report::run(cmd, &settings).await,
         Command::Backup { file } => {
             if file.exists() {
                 bail!("{} already exists; choose a new file name", file.display());

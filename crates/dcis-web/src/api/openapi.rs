@@ -14,7 +14,7 @@
 //! source already shows, and holds no data; tools fetch it without
 //! credentials. Every operation it lists still needs a token or a session.
 
-use super::{cases, dto, export, handlers, import, records};
+use super::{cases, dto, export, handlers, import, records, reports};
 use crate::error::{ApiError, ErrorInfo, FieldProblem, Problem};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -101,6 +101,7 @@ const PREFIX: &str = "/api/v1";
         records::remove_member,
         records::sources,
         records::register_source,
+        reports::arq,
     ),
     components(schemas(Problem, FieldProblem, dto::ScopeIn))
 )]
@@ -131,6 +132,7 @@ struct V1;
         (name = "intelligence", description = "Intelligence reports and sources"),
         (name = "sharing", description = "Shares, access requests and sharing groups"),
         (name = "audit", description = "The audit log and its chain"),
+        (name = "reports", description = "National reports made from the records"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -11,6 +11,7 @@ mod groups;
 pub(crate) mod import;
 mod intel;
 mod orgs;
+pub(crate) mod reports;
 mod session;
 
 use crate::auth::{CurrentUser, Viewer};
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(export::routes())
         .merge(import::routes())
         .merge(groups::routes())
+        .merge(reports::routes())
 }
 
 /// What the navigation bar shows to a logged-in user.
@@ -50,6 +52,8 @@ pub struct NavUser {
     pub view_audit: bool,
     pub read_records: bool,
     pub manage_groups: bool,
+    /// Dashboards and reports.
+    pub analyse: bool,
 }
 
 /// The parts of every page.
@@ -89,6 +93,7 @@ impl Ctx {
                 view_audit: a.may(Permission::ViewAuditLog),
                 read_records: a.may(Permission::ReadRecords),
                 manage_groups: a.may(Permission::ManageSharingGroups),
+                analyse: a.may(Permission::Analyse),
             }),
             csrf: cu.viewer.csrf_token().to_owned(),
             here: here.to_owned(),
