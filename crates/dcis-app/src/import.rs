@@ -411,6 +411,8 @@ impl App {
         }
         report.id = Some(import_id);
         report.written = true;
+        // The import is committed; the early-warning rules see its cases.
+        self.run_alerts_logged("import").await;
         Ok(report)
     }
 

@@ -192,6 +192,18 @@ pub fn subject_pairs(subject: &str) -> Vec<(&str, &str)> {
         .collect()
 }
 
+/// The SHA-256 (hex) of an alert's subject, figures and case ids (as
+/// stored): what its audit entry records in their place.
+pub fn digest(subject: &str, figures: &str, case_ids: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [subject, figures, case_ids] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
 // ---------------------------------------------------------------------
 // Rule (a): rise against the seasonal baseline.
 
