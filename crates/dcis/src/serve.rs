@@ -49,6 +49,19 @@ pub async fn run(app: App, settings: &Settings, demo: bool) -> Result<()> {
         })
     };
 
+    // The early-warning rules, on their schedule (the first run at start).
+    let alerts = settings.alerts_interval.map(|every| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                app.run_alerts_logged("schedule").await;
+            }
+        })
+    });
+
     tracing::info!(%addr, backend = app.store.backend().name(), "dcis listening");
     // The line tests and scripts wait for; printed once the socket is bound.
     println!("dcis listening on http://{addr}");
@@ -56,6 +69,9 @@ pub async fn run(app: App, settings: &Settings, demo: bool) -> Result<()> {
         .await
         .context("the HTTP server failed")?;
     housekeeping.abort();
+    if let Some(a) = alerts {
+        a.abort();
+    }
     app.store.close().await;
     tracing::info!("dcis stopped");
     Ok(())

@@ -6,6 +6,7 @@
 //! of it all is generated from the handlers (`openapi.rs`) and served at
 //! `/api/openapi.json`.
 
+mod alerts;
 mod cases;
 mod dto;
 mod export;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cases::routes())
         .merge(export::routes())
         .merge(import::routes())
+        .merge(alerts::routes())
 }
 
 /// An authenticated API caller.

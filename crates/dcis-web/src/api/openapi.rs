@@ -14,7 +14,7 @@
 //! source already shows, and holds no data; tools fetch it without
 //! credentials. Every operation it lists still needs a token or a session.
 
-use super::{cases, dto, export, handlers, import, records};
+use super::{alerts, cases, dto, export, handlers, import, records};
 use crate::error::{ApiError, ErrorInfo, FieldProblem, Problem};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -101,6 +101,9 @@ const PREFIX: &str = "/api/v1";
         records::remove_member,
         records::sources,
         records::register_source,
+        alerts::list,
+        alerts::read,
+        alerts::acknowledge,
     ),
     components(schemas(Problem, FieldProblem, dto::ScopeIn))
 )]
@@ -131,6 +134,7 @@ struct V1;
         (name = "intelligence", description = "Intelligence reports and sources"),
         (name = "sharing", description = "Shares, access requests and sharing groups"),
         (name = "audit", description = "The audit log and its chain"),
+        (name = "alerts", description = "Early warnings: alerts raised by the rules, and acknowledging them"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+pub(crate) mod alerts;
 mod audit;
 mod cases;
 pub(crate) mod export;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(export::routes())
         .merge(import::routes())
         .merge(groups::routes())
+        .merge(alerts::routes())
 }
 
 /// What the navigation bar shows to a logged-in user.
@@ -50,6 +52,8 @@ pub struct NavUser {
     pub view_audit: bool,
     pub read_records: bool,
     pub manage_groups: bool,
+    /// Open alerts in scope (the badge); `None`: no alerts link.
+    pub open_alerts: Option<i64>,
 }
 
 /// The parts of every page.
@@ -89,6 +93,7 @@ impl Ctx {
                 view_audit: a.may(Permission::ViewAuditLog),
                 read_records: a.may(Permission::ReadRecords),
                 manage_groups: a.may(Permission::ManageSharingGroups),
+                open_alerts: cu.viewer.open_alerts,
             }),
             csrf: cu.viewer.csrf_token().to_owned(),
             here: here.to_owned(),
