@@ -169,7 +169,11 @@ impl Store {
         .await?;
         let mut span: Option<DataSpan> = None;
         for r in &rows {
-            let (p, f, l) = (province(r, "province_code")?, month(r, "first")?, month(r, "last")?);
+            let (p, f, l) = (
+                province(r, "province_code")?,
+                month(r, "first")?,
+                month(r, "last")?,
+            );
             let s = span.get_or_insert_with(|| DataSpan {
                 first: f,
                 last: l,
@@ -333,7 +337,11 @@ impl Store {
         let mut out = Vec::new();
         for (kind, from, to) in [
             (RouteKind::Country, "origin_country", "destination_country"),
-            (RouteKind::Province, "origin_province", "destination_province"),
+            (
+                RouteKind::Province,
+                "origin_province",
+                "destination_province",
+            ),
         ] {
             let sql = format!(
                 "SELECT f.origin, f.destination, f.month, COUNT(*) AS cases \
@@ -503,9 +511,8 @@ impl Store {
     pub async fn count_open_alerts(&self, scope: &AlertScope) -> Result<i64, StoreError> {
         let mut binds = Vec::new();
         let cond = scope_sql(scope, &mut binds);
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM alert a WHERE a.acknowledged_at IS NULL AND {cond}"
-        );
+        let sql =
+            format!("SELECT COUNT(*) AS n FROM alert a WHERE a.acknowledged_at IS NULL AND {cond}");
         int(
             &bind_all(sqlx::query(&sql), &binds)
                 .fetch_one(&self.pool)

@@ -222,7 +222,10 @@ mod tests {
     #[test]
     fn alert_settings_from_the_file() {
         let s = Settings::resolve(o(), FileConfig::default()).unwrap();
-        assert_eq!(s.alerts_interval, Some(std::time::Duration::from_secs(3600)));
+        assert_eq!(
+            s.alerts_interval,
+            Some(std::time::Duration::from_secs(3600))
+        );
         let file: FileConfig = toml::from_str(
             "alerts_interval_minutes = 0\n[alert_thresholds.\"cocaine-type\"]\nkilograms = 0.5",
         )
@@ -233,12 +236,13 @@ mod tests {
             s.app.alert_thresholds.of("cocaine-type"),
             (Some(500.0), None, None)
         );
-        let file: FileConfig =
-            toml::from_str("[alert_thresholds.cocaine]\nkilograms = 1").unwrap();
+        let file: FileConfig = toml::from_str("[alert_thresholds.cocaine]\nkilograms = 1").unwrap();
         let e = Settings::resolve(o(), file).unwrap_err().to_string();
-        assert!(e.contains("no drug group \"cocaine\"") && e.contains("cocaine-type"), "{e}");
-        let file: FileConfig =
-            toml::from_str("[alert_thresholds.NPS]\nkilograms = -1").unwrap();
+        assert!(
+            e.contains("no drug group \"cocaine\"") && e.contains("cocaine-type"),
+            "{e}"
+        );
+        let file: FileConfig = toml::from_str("[alert_thresholds.NPS]\nkilograms = -1").unwrap();
         assert!(Settings::resolve(o(), file).is_err());
     }
 

@@ -119,7 +119,11 @@ pub(crate) fn describe(tr: &Tr, v: &AlertView, provinces: &BTreeMap<String, Stri
             let why = if withheld {
                 tr.message(
                     "alert-why-rise-withheld",
-                    &[("period", &a.period), ("what", &what), ("measure", &measure(&m))],
+                    &[
+                        ("period", &a.period),
+                        ("what", &what),
+                        ("measure", &measure(&m)),
+                    ],
                 )
             } else {
                 for k in ["observed", "expected", "threshold"] {
@@ -177,11 +181,17 @@ pub(crate) fn describe(tr: &Tr, v: &AlertView, provinces: &BTreeMap<String, Stri
             (value, why)
         }
         AlertRule::LargeSeizure => {
-            let substance = get("substance").map(|s| tr.substance(&s)).unwrap_or_default();
+            let substance = get("substance")
+                .map(|s| tr.substance(&s))
+                .unwrap_or_default();
             let why = if withheld {
                 tr.message(
                     "alert-why-large-withheld",
-                    &[("substance", &substance), ("area", &area), ("period", &a.period)],
+                    &[
+                        ("substance", &substance),
+                        ("area", &area),
+                        ("period", &a.period),
+                    ],
                 )
             } else {
                 let m = fig_str("measure").unwrap_or_default();
@@ -211,7 +221,9 @@ pub(crate) fn describe(tr: &Tr, v: &AlertView, provinces: &BTreeMap<String, Stri
             (substance, why)
         }
         AlertRule::NewRoute => {
-            let route = get("country").or_else(|| get("province")).unwrap_or_default();
+            let route = get("country")
+                .or_else(|| get("province"))
+                .unwrap_or_default();
             let (from, to) = route.split_once('>').unwrap_or((&route, ""));
             let subject = format!("{from} → {to}");
             let why = if withheld {
@@ -335,7 +347,10 @@ async fn list(
         None => "all",
     }
     .to_owned();
-    let rule = filter.rule.map(|r| r.as_str().to_owned()).unwrap_or_default();
+    let rule = filter
+        .rule
+        .map(|r| r.as_str().to_owned())
+        .unwrap_or_default();
     let province = filter
         .province
         .map(|p| p.as_str().to_owned())
@@ -361,7 +376,12 @@ async fn list(
         .collect();
     let rules = AlertRule::ALL
         .iter()
-        .map(|r| (r.as_str().to_owned(), ctx.tr.choice("alert-rule", r.as_str())))
+        .map(|r| {
+            (
+                r.as_str().to_owned(),
+                ctx.tr.choice("alert-rule", r.as_str()),
+            )
+        })
         .collect();
     let provinces = names.into_iter().collect();
     Ok(html(&AlertsPage {
@@ -456,9 +476,10 @@ async fn acknowledge(
 ) -> Result<Response, PageError> {
     let id = alert_id(&id)?;
     match s.app.acknowledge_alert(&cu.auth.actor, id).await {
-        Ok(_) | Err(AppError::Conflict { .. }) => {
-            Ok(Redirect::to(&format!("/alerts/{id}?done=flash-alert-acknowledged")).into_response())
-        }
+        Ok(_) | Err(AppError::Conflict { .. }) => Ok(Redirect::to(&format!(
+            "/alerts/{id}?done=flash-alert-acknowledged"
+        ))
+        .into_response()),
         Err(e) => Err(e.into()),
     }
 }
