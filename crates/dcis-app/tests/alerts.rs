@@ -278,8 +278,8 @@ async fn planted_anomalies_are_found_once(db: Db) {
     route.route = ("CN", "VN");
     plants.push(route);
     store(&w, &plants, Clearance::Restricted).await;
-    // (c) 7 kg of heroin in one seizure in Bokeo, March 2024 (the heroin
-    // group's threshold is 5 kg), in a case of its own.
+    // (c) 25 kg of heroin in one seizure in Bokeo, March 2024 (the heroin
+    // group's threshold is 20 kg), in a case of its own.
     let mut heroin = plan("05", "2024-03-05".into());
     (
         heroin.substance,
@@ -287,7 +287,7 @@ async fn planted_anomalies_are_found_once(db: Db) {
         heroin.quantity,
         heroin.unit,
         heroin.logo,
-    ) = ("HEROIN", "powder", "7".into(), "kg", "");
+    ) = ("HEROIN", "powder", "25".into(), "kg", "");
     let heroin_case = store(&w, &[heroin], Clearance::Restricted).await[0];
 
     let run = w.app.run_alerts().await.unwrap();
@@ -449,7 +449,7 @@ async fn who_sees_which_alert(db: Db) {
         heroin.quantity,
         heroin.unit,
         heroin.logo,
-    ) = ("HEROIN", "powder", "7".into(), "kg", "");
+    ) = ("HEROIN", "powder", "25".into(), "kg", "");
     let heroin_case = store(&w, &[heroin], Clearance::Restricted).await[0];
     w.app.run_alerts().await.unwrap();
 
@@ -527,8 +527,8 @@ async fn who_sees_which_alert(db: Db) {
     // Who may read the case sees everything, with the case to link to.
     let v = w.app.alert(&bokeo_insider, id).await.unwrap();
     assert_eq!(v.disclosure, Disclosure::Full);
-    assert_eq!(v.alert.figures["observed"].as_f64(), Some(7000.0));
-    assert_eq!(v.alert.figures["threshold"].as_f64(), Some(5000.0));
+    assert_eq!(v.alert.figures["observed"].as_f64(), Some(25_000.0));
+    assert_eq!(v.alert.figures["threshold"].as_f64(), Some(20_000.0));
     assert_eq!(v.readable_cases, vec![heroin_case]);
 
     // Acknowledged once, audited; a second time is a conflict.

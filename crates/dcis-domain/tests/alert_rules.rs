@@ -315,17 +315,18 @@ fn rule_c_uses_each_groups_threshold_and_never_mixes_units() {
         millilitres: ml,
     };
     let seizures = vec![
-        // 999,999 yaba tablets: below the ATS tablet limit of 1,000,000.
-        s("a", "METH_TABLET", Some(9_000.0), Some(999_999), None),
+        // 999,999 yaba tablets (99 kg): below the ATS limits of
+        // 1,000,000 tablets and 100 kg.
+        s("a", "METH_TABLET", Some(99_000.0), Some(999_999), None),
         // 1,000,000 tablets: at the limit.
         s("b", "METH_TABLET", None, Some(1_000_000), None),
-        // 4.9 kg heroin: below 5 kg; 5 kg: at it.
-        s("c", "HEROIN", Some(4_999.0), None, None),
-        s("d", "HEROIN", Some(5_000.0), None, None),
-        // 2 kg cocaine: above 1 kg.
-        s("e", "COCAINE", Some(2_000.0), None, None),
-        // 50 kg of cannabis herb: below 100 kg.
-        s("f", "CANNABIS_HERB", Some(50_000.0), None, None),
+        // 19.999 kg heroin: below 20 kg; 20 kg: at it.
+        s("c", "HEROIN", Some(19_999.0), None, None),
+        s("d", "HEROIN", Some(20_000.0), None, None),
+        // 6 kg cocaine: above 5 kg.
+        s("e", "COCAINE", Some(6_000.0), None, None),
+        // 500 kg of cannabis herb: below a tonne.
+        s("f", "CANNABIS_HERB", Some(500_000.0), None, None),
         // 200 L of a Table I precursor (ephedrine code) would fire; an
         // unknown substance code never does.
         s("g", "NOT_A_CODE", Some(1e9), None, None),
