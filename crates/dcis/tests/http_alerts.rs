@@ -254,6 +254,31 @@ async fn alerts_flow(db: Db) {
     let (status, p) = problem(r).await;
     assert_eq!(status, 422);
     assert_eq!(error_fields(&p), vec!["rule".to_owned()]);
+    // An import raises the alerts of its cases by itself: 1.5 million
+    // yaba tablets in one seizure.
+    let before = d.count("alert", "rule = 'large_seizure'").await;
+    let file = d.dir.join("large.csv");
+    std::fs::write(
+        &file,
+        "reference,occurred_on,province,district,substance,quantity,unit\n\
+         BK-IMP-ALERT-1,2026-04-02,05,0501,METH_TABLET,1500000,tablets\n",
+    )
+    .unwrap();
+    let (code, out, err) = d.cli(
+        &["import", file.to_str().unwrap(), "--user", "clerk.bokeo"],
+        None,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(d.count("alert", "rule = 'large_seizure'").await, before + 1);
+    assert_eq!(
+        d.count(
+            "alert",
+            "rule = 'large_seizure' AND period = '2026-04' AND subject LIKE 'province=05;substance=METH_TABLET;case=%'"
+        )
+        .await,
+        1
+    );
+
     // The page in Lao.
     let r = analyst
         .post(s.url("/language"))
