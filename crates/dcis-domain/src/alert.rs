@@ -595,19 +595,25 @@ pub struct Seizure {
 /// them fires. One table, documented in `docs/alerts.md`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LargeSeizureThresholds {
-    /// (group, grams, tablets, millilitres); `None`: not watched.
-    pub rows: Vec<(String, Option<f64>, Option<i64>, Option<f64>)>,
+    pub rows: Vec<ThresholdRow>,
+}
+
+/// One drug group's limits; `None`: not watched in that measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThresholdRow {
+    pub group: String,
+    pub grams: Option<f64>,
+    pub tablets: Option<i64>,
+    pub millilitres: Option<f64>,
 }
 
 impl Default for LargeSeizureThresholds {
     fn default() -> Self {
-        let r = |g: &str, kg: Option<f64>, tablets: Option<i64>, l: Option<f64>| {
-            (
-                g.to_owned(),
-                kg.map(|k| k * 1000.0),
-                tablets,
-                l.map(|l| l * 1000.0),
-            )
+        let r = |g: &str, kg: Option<f64>, tablets: Option<i64>, l: Option<f64>| ThresholdRow {
+            group: g.to_owned(),
+            grams: kg.map(|k| k * 1000.0),
+            tablets,
+            millilitres: l.map(|l| l * 1000.0),
         };
         Self {
             rows: vec![
@@ -651,8 +657,8 @@ impl LargeSeizureThresholds {
     pub fn of(&self, group: &str) -> (Option<f64>, Option<i64>, Option<f64>) {
         self.rows
             .iter()
-            .find(|(g, ..)| g == group)
-            .map(|(_, g, t, m)| (*g, *t, *m))
+            .find(|r| r.group == group)
+            .map(|r| (r.grams, r.tablets, r.millilitres))
             .unwrap_or((None, None, None))
     }
 
@@ -662,18 +668,18 @@ impl LargeSeizureThresholds {
         let g = self
             .rows
             .iter()
-            .filter_map(|r| r.1)
+            .filter_map(|r| r.grams)
             .fold(f64::INFINITY, f64::min);
         let t = self
             .rows
             .iter()
-            .filter_map(|r| r.2)
+            .filter_map(|r| r.tablets)
             .min()
             .unwrap_or(i64::MAX);
         let m = self
             .rows
             .iter()
-            .filter_map(|r| r.3)
+            .filter_map(|r| r.millilitres)
             .fold(f64::INFINITY, f64::min);
         (g, t, m)
     }

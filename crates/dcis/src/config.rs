@@ -109,9 +109,14 @@ impl Settings {
                 .alert_thresholds
                 .rows
                 .iter()
-                .map(|r| r.0.clone())
+                .map(|r| r.group.clone())
                 .collect();
-            let Some(row) = app.alert_thresholds.rows.iter_mut().find(|r| &r.0 == group) else {
+            let Some(row) = app
+                .alert_thresholds
+                .rows
+                .iter_mut()
+                .find(|r| &r.group == group)
+            else {
                 bail!(
                     "alert_thresholds: no drug group \"{group}\"; the groups are: {}",
                     known.join(", ")
@@ -125,9 +130,9 @@ impl Settings {
                     other => Ok(other),
                 }
             };
-            row.1 = positive(t.kilograms, "kilograms")?.map(|kg| kg * 1000.0);
-            row.3 = positive(t.litres, "litres")?.map(|l| l * 1000.0);
-            row.2 = match t.tablets {
+            row.grams = positive(t.kilograms, "kilograms")?.map(|kg| kg * 1000.0);
+            row.millilitres = positive(t.litres, "litres")?.map(|l| l * 1000.0);
+            row.tablets = match t.tablets {
                 Some(n) if n <= 0 => {
                     bail!("alert_thresholds.\"{group}\".tablets must be a positive number, not {n}")
                 }
