@@ -39,8 +39,9 @@ pub struct AlertView {
     /// its case ids empty and a case named in its subject removed.
     pub alert: AlertRecord,
     pub disclosure: Disclosure,
-    /// The cases behind it that the user may read (to link to).
-    pub readable_cases: Vec<RecordId>,
+    /// The cases behind it that the user may read (to link to), with
+    /// their references.
+    pub readable_cases: Vec<(RecordId, String)>,
 }
 
 /// Which cases a candidate rests on, from its rule and subject.
@@ -191,13 +192,8 @@ impl App {
         if !ids.is_empty() && actor.may(dcis_domain::role::Permission::ReadRecords) {
             let filter = self.readable_filter(actor).await?;
             for id in &ids {
-                if self
-                    .store
-                    .record_visibility(&filter, *id)
-                    .await?
-                    .is_some_and(|v| v.readable)
-                {
-                    readable_cases.push(*id);
+                if let Some(c) = self.store.case(&filter, *id).await? {
+                    readable_cases.push((*id, c.fields.reference));
                 }
             }
         }

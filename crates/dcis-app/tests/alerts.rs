@@ -529,7 +529,11 @@ async fn who_sees_which_alert(db: Db) {
     assert_eq!(v.disclosure, Disclosure::Full);
     assert_eq!(v.alert.figures["observed"].as_f64(), Some(25_000.0));
     assert_eq!(v.alert.figures["threshold"].as_f64(), Some(20_000.0));
-    assert_eq!(v.readable_cases, vec![heroin_case]);
+    assert_eq!(
+        v.readable_cases.iter().map(|c| c.0).collect::<Vec<_>>(),
+        vec![heroin_case]
+    );
+    assert!(v.readable_cases[0].1.starts_with("AL-"));
 
     // Acknowledged once, audited; a second time is a conflict.
     let before = alert_audits(&w, "update").await;

@@ -97,7 +97,7 @@ async fn alerts_flow(db: Db) {
     let (analyst, analyst_csrf) = login(&s, "analyst", DEMO_PASSWORD).await;
     let home = page(&analyst, &s, "/").await.1;
     assert!(home.contains("id=\"nav-alerts\""), "{home}");
-    assert!(home.contains("class=\"badge\""), "{home}");
+    assert!(home.contains("class=\"alert-count\""), "{home}");
     let list = api_get(&analyst, &s, "/api/v1/alerts").await;
     assert_eq!(list["total"], json!(1), "{list}");
     let a = &list["items"][0];
@@ -209,7 +209,10 @@ async fn alerts_flow(db: Db) {
     .1;
     assert!(detail.contains("Analyst Demo"), "{detail}");
     assert!(!detail.contains("id=\"acknowledge\""));
-    assert!(!page(&analyst, &s, "/").await.1.contains("class=\"badge\""));
+    assert!(!page(&analyst, &s, "/")
+        .await
+        .1
+        .contains("class=\"alert-count\""));
     assert!(page(&analyst, &s, "/alerts")
         .await
         .1

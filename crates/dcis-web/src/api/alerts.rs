@@ -74,7 +74,11 @@ fn out(v: &AlertView, explanation: String) -> AlertOut {
         figures: (!withheld).then(|| a.figures.clone()),
         figures_withheld: withheld,
         case_count: (!withheld).then_some(a.case_count),
-        cases: v.readable_cases.iter().map(ToString::to_string).collect(),
+        cases: v
+            .readable_cases
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect(),
         explanation,
         raised_at: ts(&a.raised_at),
         acknowledged_by: a.acknowledged_by.map(|u| u.to_string()),

@@ -398,7 +398,7 @@ async fn list(
 
 pub struct CaseLink {
     pub id: String,
-    pub short: String,
+    pub reference: String,
 }
 
 #[derive(Template)]
@@ -452,9 +452,9 @@ async fn show(
         cases: v
             .readable_cases
             .iter()
-            .map(|c| CaseLink {
-                id: c.to_string(),
-                short: c.to_string().chars().take(8).collect(),
+            .map(|(id, reference)| CaseLink {
+                id: id.to_string(),
+                reference: reference.clone(),
             })
             .collect(),
         raised_at: ctx.tr.datetime(&a.raised_at),
