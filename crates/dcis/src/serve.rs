@@ -49,11 +49,14 @@ pub async fn run(app: App, settings: &Settings, demo: bool) -> Result<()> {
         })
     };
 
-    // The early-warning rules, on their schedule (the first run at start).
+    // The early-warning rules, on their schedule. The first run is one
+    // interval after start, not at start: imports and `dcis generate` run
+    // the rules themselves, and a run racing the first requests would make
+    // what a fresh server has audited depend on timing.
     let alerts = settings.alerts_interval.map(|every| {
         let app = app.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
