@@ -11,7 +11,7 @@ use dcis_domain::alert::{
 };
 use dcis_domain::geo::ProvinceCode;
 use dcis_domain::ids::AlertId;
-use dcis_domain::substance::Taxonomy;
+use dcis_domain::substance::{SubstanceKind, Taxonomy};
 use dcis_policy::alerts::{disclosure, AlertScope, Disclosure, MIN_CELL};
 use dcis_policy::Actor;
 use dcis_store::{AlertFilter, AlertRecord, CaseMatch, NewAlert};
@@ -97,7 +97,11 @@ impl App {
             return Ok(AlertRun::default());
         };
         let mut found = Vec::new();
-        let series = self.store.alert_rise_series().await?;
+        let drugs: Vec<&str> = Taxonomy::global()
+            .of_kind(SubstanceKind::Drug)
+            .map(|s| s.code())
+            .collect();
+        let series = self.store.alert_rise_series(&drugs).await?;
         found.extend(rise_alerts(
             &series,
             span.first,

@@ -188,30 +188,49 @@ impl Store {
 
     /// Rule (a): the monthly series of every province and every substance,
     /// for each watched measure (cases; grams; tablets), with the number of
-    /// cases behind each cell.
+    /// cases behind each cell. A province's grams and tablets count the
+    /// items of `drugs` only (precursor chemicals, weighed in tonnes, would
+    /// drown them; each has its own substance series).
     pub async fn alert_rise_series(
         &self,
+        drugs: &[&str],
     ) -> Result<BTreeMap<(SeriesOf, Measure), BTreeMap<Month, Cell>>, StoreError> {
-        let measures = format!(
-            "COUNT(DISTINCT lc.id) AS cases, \
-             CAST(SUM(si.mass_ug) AS BIGINT) AS mass_ug, \
-             COUNT(DISTINCT CASE WHEN si.mass_ug IS NOT NULL THEN lc.id END) AS mass_cases, \
-             CAST(SUM(CASE WHEN {TABLET_FORMS} THEN si.item_count END) AS BIGINT) AS tablets, \
-             COUNT(DISTINCT CASE WHEN {TABLET_FORMS} AND si.item_count IS NOT NULL THEN lc.id END) AS tablet_cases"
-        );
+        let mut binds = Vec::new();
+        let marks: Vec<String> = drugs
+            .iter()
+            .map(|d| push(&mut binds, Bind::Text((*d).to_owned())))
+            .collect();
+        let is_drug = if marks.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("si.substance IN ({})", marks.join(", "))
+        };
+        let measures = |only: &str| {
+            format!(
+                "COUNT(DISTINCT lc.id) AS cases, \
+                 CAST(SUM(CASE WHEN {only} THEN si.mass_ug END) AS BIGINT) AS mass_ug, \
+                 COUNT(DISTINCT CASE WHEN {only} AND si.mass_ug IS NOT NULL THEN lc.id END) AS mass_cases, \
+                 CAST(SUM(CASE WHEN {only} AND {TABLET_FORMS} THEN si.item_count END) AS BIGINT) AS tablets, \
+                 COUNT(DISTINCT CASE WHEN {only} AND {TABLET_FORMS} AND si.item_count IS NOT NULL THEN lc.id END) AS tablet_cases"
+            )
+        };
         let by_province = format!(
-            "SELECT lc.province_code AS area, {MONTH} AS month, {measures} \
+            "SELECT lc.province_code AS area, {MONTH} AS month, {} \
              FROM law_case lc LEFT JOIN seizure_item si ON si.case_id = lc.id \
-             GROUP BY lc.province_code, {MONTH}"
+             GROUP BY lc.province_code, {MONTH}",
+            measures(&is_drug)
         );
         let by_substance = format!(
-            "SELECT si.substance AS area, {MONTH} AS month, {measures} \
+            "SELECT si.substance AS area, {MONTH} AS month, {} \
              FROM seizure_item si JOIN law_case lc ON lc.id = si.case_id \
-             GROUP BY si.substance, {MONTH}"
+             GROUP BY si.substance, {MONTH}",
+            measures("1 = 1")
         );
         let mut out: BTreeMap<(SeriesOf, Measure), BTreeMap<Month, Cell>> = BTreeMap::new();
         for (sql, is_province) in [(by_province, true), (by_substance, false)] {
-            let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+            let no_binds = Vec::new();
+            let b = if is_province { &binds } else { &no_binds };
+            let rows = bind_all(sqlx::query(&sql), b).fetch_all(&self.pool).await?;
             for r in &rows {
                 let of = if is_province {
                     SeriesOf::Province(province(r, "area")?)
