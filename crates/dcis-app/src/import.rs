@@ -414,6 +414,8 @@ impl App {
         // A large import can change the tables' shape enough for the query
         // planner's statistics to mislead it (Store::optimize).
         self.store.optimize().await?;
+        // The import is committed; the early-warning rules see its cases.
+        self.run_alerts_logged("import").await;
         Ok(report)
     }
 

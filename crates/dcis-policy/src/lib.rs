@@ -6,6 +6,7 @@
 //! rules (owning unit, classification, TLP, sharing, need-to-know) join here
 //! with the records themselves; see `docs/access-policy.md`.
 
+pub mod alerts;
 pub mod records;
 pub mod reports;
 

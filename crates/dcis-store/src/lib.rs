@@ -13,6 +13,7 @@
 //! stored without its audit entry.
 
 mod access;
+mod alerts;
 mod audit;
 mod bulk;
 mod cases;
@@ -32,6 +33,7 @@ mod user;
 mod write;
 
 pub use access::{AccessRequest, RequestStatus, Share, SharingGroup, VisibleRecord};
+pub use alerts::{AlertFilter, AlertRecord, CaseMatch, DataSpan, NewAlert, ALERT_CASE_IDS};
 pub use audit::AuditHead;
 pub use bulk::{BulkRows, BULK_LOAD};
 pub use cases::{CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord, PlanChoice, Total};

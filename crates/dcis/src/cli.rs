@@ -40,6 +40,9 @@ struct ServeArgs {
     /// Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one).
     #[arg(long, env = "DCIS_LISTEN")]
     listen: Option<String>,
+    /// Minutes between runs of the early-warning rules (default 60; 0: never).
+    #[arg(long, env = "DCIS_ALERTS_INTERVAL_MINUTES")]
+    alerts_interval_minutes: Option<u64>,
     /// The URL users reach dcis at; `https://` marks cookies Secure.
     #[arg(long, env = "DCIS_PUBLIC_URL")]
     public_url: Option<String>,
@@ -83,6 +86,9 @@ enum Command {
     /// Work with the audit chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Early warnings (docs/alerts.md).
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
     /// Load synthetic cases with their seized items, persons, vehicles and
     /// phones (never real data) into an initialised installation: the same
     /// seed and size give the same data. A seed already loaded is refused.
@@ -172,6 +178,14 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum AlertsCommand {
+    /// Run the early-warning rules over all cases now and store the alerts
+    /// not raised before (for operators and cron; `dcis serve` also runs
+    /// them on its schedule). Prints what was raised, per rule.
+    Run,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check the whole audit chain; names the first entry that was edited,
     /// deleted, inserted or reordered outside dcis. Exit code 2 if broken.
@@ -192,6 +206,7 @@ pub fn main() -> ExitCode {
                 listen: serve.listen.clone(),
                 public_url: serve.public_url.clone(),
                 log_format: cli.log_format.clone(),
+                alerts_interval_minutes: serve.alerts_interval_minutes,
             },
             file,
         )
@@ -453,6 +468,18 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
             let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             println!("backup written to {} ({size} bytes)", file.display());
         }
+        Command::Alerts(AlertsCommand::Run) => {
+            let app = open_app(&settings).await?;
+            let run = app.run_alerts().await.map_err(app_err)?;
+            println!(
+                "alert rules found {} alerts; {} new",
+                run.found,
+                run.total_raised()
+            );
+            for (rule, n) in &run.raised {
+                println!("  {:<14} {n}", rule.as_str());
+            }
+        }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&settings, false).await?;
             match store.verify_audit_chain(5000).await? {
@@ -578,6 +605,12 @@ async fn generate_command(args: GenerateArgs, settings: &Settings) -> Result<Exi
         ),
         None => println!("--truth FILE writes who is who (which records are the same person)"),
     }
+    // The early-warning rules see the new cases.
+    let run = app.run_alerts().await.map_err(app_err)?;
+    println!(
+        "alert rules: {} new alerts (dcis alerts run, docs/alerts.md)",
+        run.total_raised()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,6 +6,7 @@
 //! of it all is generated from the handlers (`openapi.rs`) and served at
 //! `/api/openapi.json`.
 
+mod alerts;
 mod cases;
 mod dto;
 mod export;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(export::routes())
         .merge(import::routes())
         .merge(reports::routes())
+        .merge(alerts::routes())
 }
 
 /// An authenticated API caller.

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+pub(crate) mod alerts;
 mod audit;
 mod cases;
 pub(crate) mod export;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(groups::routes())
         .merge(reports::routes())
+        .merge(alerts::routes())
 }
 
 /// What the navigation bar shows to a logged-in user.
@@ -54,6 +56,8 @@ pub struct NavUser {
     pub manage_groups: bool,
     /// Dashboards and reports.
     pub analyse: bool,
+    /// Open alerts in scope (the badge); `None`: no alerts link.
+    pub open_alerts: Option<i64>,
 }
 
 /// The parts of every page.
@@ -94,6 +98,7 @@ impl Ctx {
                 read_records: a.may(Permission::ReadRecords),
                 manage_groups: a.may(Permission::ManageSharingGroups),
                 analyse: a.may(Permission::Analyse),
+                open_alerts: cu.viewer.open_alerts,
             }),
             csrf: cu.viewer.csrf_token().to_owned(),
             here: here.to_owned(),
