@@ -175,14 +175,23 @@ pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
     path
 }
 
-/// The rendered text of the whole page.
+/// The rendered text of the whole page. A page still loading can replace
+/// its body between finding it and reading it (a stale element): read the
+/// new one then.
 pub async fn body_text(c: &Client) -> String {
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let mut tries = 0;
+    loop {
+        let body = c.find(Locator::Css("body")).await.unwrap();
+        match body.text().await {
+            Ok(t) => return t,
+            Err(e) if tries < 10 => {
+                tries += 1;
+                eprintln!("reading the page again: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("the page's text: {e}"),
+        }
+    }
 }
 
 /// Is `ch` in the Lao block of Unicode?
