@@ -7,6 +7,7 @@
 //! with the records themselves; see `docs/access-policy.md`.
 
 pub mod records;
+pub mod stats;
 
 use dcis_domain::geo::ProvinceCode;
 use dcis_domain::ids::{ApiTokenId, OrganisationId, UnitId, UserId};
