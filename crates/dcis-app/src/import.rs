@@ -409,6 +409,9 @@ impl App {
                 w.commit().await?;
             }
         }
+        // The analysis roll-up of the imported months is rebuilt now rather
+        // than on the next dashboard read.
+        self.store.refresh_stats().await?;
         report.id = Some(import_id);
         report.written = true;
         Ok(report)

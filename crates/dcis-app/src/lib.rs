@@ -20,6 +20,7 @@ pub mod orgs;
 pub mod persons;
 pub mod secrets;
 pub mod setup;
+pub mod stats;
 pub mod users;
 
 use dcis_domain::ids::{IdSource, InstallationId, UserId};

@@ -27,6 +27,7 @@ mod persons;
 mod rows;
 mod search;
 mod security;
+mod stats;
 mod user;
 mod write;
 
@@ -41,5 +42,6 @@ pub use objects::ObjectRecord;
 pub use open::{Backend, OpenOptions, SchemaStatus, Store};
 pub use persons::{CasePersonRecord, PersonRecord};
 pub use security::{NewSession, SessionRow};
+pub use stats::{Source as StatsSource, StatCell, StatsQuery};
 pub use user::{UserFilter, UserRow};
 pub use write::{AuditContext, Write};
