@@ -91,6 +91,18 @@ impl Month {
         format!("{self}-01")
     }
 
+    /// The last day, `YYYY-MM-DD`.
+    pub fn last_day(&self) -> String {
+        let leap = (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0;
+        let days = match self.month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        format!("{self}-{days:02}")
+    }
+
     /// A bound above every day of the month (`YYYY-MM-32`), for comparing
     /// ISO dates as text.
     pub fn after_last_day(&self) -> String {
@@ -655,6 +667,19 @@ mod tests {
         assert_eq!(m.quarter(), 2);
         assert_eq!(m.plus(-4).unwrap().to_string(), "2024-12");
         assert_eq!(Month::parse("from", "2025-04-30").unwrap(), m);
+        assert_eq!(m.last_day(), "2025-04-30");
+        assert_eq!(
+            Month::parse("m", "2024-02").unwrap().last_day(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            Month::parse("m", "1900-02").unwrap().last_day(),
+            "1900-02-28"
+        );
+        assert_eq!(
+            Month::parse("m", "2000-02").unwrap().last_day(),
+            "2000-02-29"
+        );
         for bad in [
             "2025-13", "2025-00", "25-04", "2025/04", "", "abcd-ef", "2025-4",
         ] {

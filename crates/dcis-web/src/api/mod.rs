@@ -13,6 +13,7 @@ mod handlers;
 mod import;
 pub mod openapi;
 mod records;
+pub(crate) mod stats;
 
 use crate::auth::{Via, Viewer};
 use crate::error::{ApiError, ErrorInfo};
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cases::routes())
         .merge(export::routes())
         .merge(import::routes())
+        .merge(stats::routes())
 }
 
 /// An authenticated API caller.

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod analysis;
 mod audit;
 mod cases;
 pub(crate) mod export;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(export::routes())
         .merge(import::routes())
         .merge(groups::routes())
+        .merge(analysis::routes())
 }
 
 /// What the navigation bar shows to a logged-in user.
@@ -50,6 +52,7 @@ pub struct NavUser {
     pub view_audit: bool,
     pub read_records: bool,
     pub manage_groups: bool,
+    pub analyse: bool,
 }
 
 /// The parts of every page.
@@ -89,6 +92,7 @@ impl Ctx {
                 view_audit: a.may(Permission::ViewAuditLog),
                 read_records: a.may(Permission::ReadRecords),
                 manage_groups: a.may(Permission::ManageSharingGroups),
+                analyse: a.may(Permission::Analyse),
             }),
             csrf: cu.viewer.csrf_token().to_owned(),
             here: here.to_owned(),
@@ -130,6 +134,11 @@ impl Ctx {
 
     pub fn js(&self) -> String {
         crate::assets::url("dcis.js")
+    }
+
+    /// The versioned URL of another embedded asset.
+    pub fn asset(&self, name: &str) -> String {
+        crate::assets::url(name)
     }
 }
 
