@@ -11,7 +11,15 @@ async fn stats_over_http(db: Db) {
     let d = Database::demo(db).await;
     let (code, out, err) = d.cli(
         &[
-            "generate", "--seed", "5", "--items", "1500", "--years", "3", "--end", "2026-08-31",
+            "generate",
+            "--seed",
+            "5",
+            "--items",
+            "1500",
+            "--years",
+            "3",
+            "--end",
+            "2026-08-31",
         ],
         None,
     );
@@ -58,7 +66,9 @@ async fn stats_over_http(db: Db) {
 
     // Tablets of methamphetamine in 2025, per province (the pivot API).
     let r = c
-        .get(s.url("/api/v1/stats/table?period=2025&group=province&measure=tablets&substance=METH_TABLET"))
+        .get(s.url(
+            "/api/v1/stats/table?period=2025&group=province&measure=tablets&substance=METH_TABLET",
+        ))
         .send()
         .await
         .unwrap();
@@ -83,7 +93,11 @@ async fn stats_over_http(db: Db) {
                  AND si.unit NOT IN ('units', 'plants')"
             ))
             .await;
-        assert_eq!(cell["value"]["value"].as_f64().unwrap(), tablets as f64, "{p}");
+        assert_eq!(
+            cell["value"]["value"].as_f64().unwrap(),
+            tablets as f64,
+            "{p}"
+        );
     }
     // Substance by nationality: from the raw tables.
     let r = c
@@ -140,7 +154,10 @@ async fn stats_over_http(db: Db) {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert!(fields.contains(&"from") && fields.contains(&"group") && fields.contains(&"measure"), "{p}");
+    assert!(
+        fields.contains(&"from") && fields.contains(&"group") && fields.contains(&"measure"),
+        "{p}"
+    );
     let (clerk, _) = login(&s, "clerk.bokeo", DEMO_PASSWORD).await;
     let (status, _) = problem(
         clerk
@@ -164,20 +181,39 @@ async fn stats_over_http(db: Db) {
     assert_eq!(j["totals"][0]["now"]["value"], 0.0);
 
     // The pages, in English and in Lao.
-    for path in ["/dashboard?period=2025", "/analysis/pivot?axis1=substance&axis3=year", "/analysis/trends"] {
+    for path in [
+        "/dashboard?period=2025",
+        "/analysis/pivot?axis1=substance&axis3=year",
+        "/analysis/trends",
+    ] {
         let r = c.get(s.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
         let html = r.text().await.unwrap();
-        assert!(html.contains("echarts") || path.starts_with("/analysis/pivot"), "{path}");
+        assert!(
+            html.contains("echarts") || path.starts_with("/analysis/pivot"),
+            "{path}"
+        );
         assert!(!html.contains("stats-"), "{path}: an untranslated key");
     }
     let r = c.get(s.url("/dashboard?period=1999")).send().await.unwrap();
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"dashboard-empty\""), "{html}");
     let (lao, _) = login(&s, "supervisor", DEMO_PASSWORD).await;
-    let token = csrf_of(&lao.get(s.url("/account")).send().await.unwrap().text().await.unwrap());
+    let token = csrf_of(
+        &lao.get(s.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
     lao.post(s.url("/language"))
-        .form(&[("csrf", token.as_str()), ("lang", "lo"), ("next", "/dashboard")])
+        .form(&[
+            ("csrf", token.as_str()),
+            ("lang", "lo"),
+            ("next", "/dashboard"),
+        ])
         .send()
         .await
         .unwrap();
