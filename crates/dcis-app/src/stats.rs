@@ -349,24 +349,44 @@ pub const MAX_SERIES: usize = 8;
 impl App {
     /// The figures of a query over the actor's scope, suppressed.
     pub async fn stats(&self, actor: &Actor, q: &StatsQuery) -> Result<Table, AppError> {
+        let mut t = self.stats_many(actor, vec![q.clone()]).await?;
+        t.pop()
+            .ok_or_else(|| AppError::Internal("no table for a query".into()))
+    }
+
+    /// The figures of several queries over the actor's scope, suppressed,
+    /// in the queries' order: the roll-up is brought up to date once and
+    /// the queries run side by side.
+    pub async fn stats_many(
+        &self,
+        actor: &Actor,
+        queries: Vec<StatsQuery>,
+    ) -> Result<Vec<Table>, AppError> {
         let scope = StatsScope::for_actor(actor)?;
-        if let Some((_, p)) = q.filters.iter().find(|(d, _)| *d == StatDim::Province) {
-            let inside = ProvinceCode::parse(p)
-                .map(|p| scope.covers(p))
-                .unwrap_or(false);
-            if !inside {
-                return Err(FieldError::new("province", "err-stats-outside-scope")
-                    .with("value", p)
-                    .into());
+        for q in &queries {
+            check_query(&scope, q)?;
+        }
+        self.store.refresh_stats().await?;
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, q) in queries.into_iter().enumerate() {
+            let store = self.store.clone();
+            let scope = scope.clone();
+            tasks.spawn(async move {
+                let cells = store.stats_as_refreshed(&scope, &q).await;
+                (i, cells.map(|c| suppress(&scope, q, c)))
+            });
+        }
+        let mut out: Vec<Option<Table>> = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            let (i, table) = done.map_err(|e| AppError::Internal(e.to_string()))?;
+            if out.len() <= i {
+                out.resize(i + 1, None);
             }
+            out[i] = Some(table?);
         }
-        if q.group.len() > MAX_AXES {
-            return Err(FieldError::new("group", "err-stats-too-many-axes")
-                .with("max", MAX_AXES)
-                .into());
-        }
-        let cells = self.store.stats(&scope, q).await?;
-        Ok(suppress(&scope, q.clone(), cells))
+        out.into_iter()
+            .map(|t| t.ok_or_else(|| AppError::Internal("a statistics query was lost".into())))
+            .collect()
     }
 
     /// The dashboard of a period, over the actor's scope or one province
@@ -383,36 +403,68 @@ impl App {
         let previous = period.previous();
         let year_before = period.year_before();
         let periods = [Some(period), previous, year_before];
-        // One table per period and axis; each compared across periods.
-        let mut by_axis = Vec::new();
-        for axis in [
+        // Every table the dashboard shows, asked at once: one per period
+        // and axis (compared across periods), the top lists, and purity and
+        // prices by month.
+        let axes = [
             None,
             Some(StatDim::Substance),
             Some(StatDim::Nationality),
             Some(StatDim::Sex),
             Some(StatDim::AgeGroup),
             Some(StatDim::Role),
-        ] {
-            let mut tables = Vec::new();
+        ];
+        let tops = [StatDim::Route, StatDim::BorderCrossing, StatDim::TabletLogo];
+        let mut queries = Vec::new();
+        let mut slots: Vec<Option<usize>> = Vec::new();
+        for axis in axes {
             for p in periods {
-                let t = match p {
-                    Some(p) => Some(
-                        self.stats(
-                            actor,
-                            &StatsQuery {
-                                period: p,
-                                filters: base.clone(),
-                                group: axis.map(Group::Dim).into_iter().collect(),
-                            },
-                        )
-                        .await?,
-                    ),
-                    None => None,
-                };
-                tables.push(t);
+                slots.push(p.map(|p| {
+                    queries.push(StatsQuery {
+                        period: p,
+                        filters: base.clone(),
+                        group: axis.map(Group::Dim).into_iter().collect(),
+                    });
+                    queries.len() - 1
+                }));
             }
-            by_axis.push((axis, tables));
         }
+        for d in tops {
+            queries.push(StatsQuery {
+                period,
+                filters: base.clone(),
+                group: vec![Group::Dim(d)],
+            });
+        }
+        for d in [StatDim::Substance, StatDim::Price] {
+            queries.push(StatsQuery {
+                period,
+                filters: base.clone(),
+                group: vec![Group::Dim(d), Group::Time(TimeGrain::Month)],
+            });
+        }
+        // The top lists and the tables by month follow the periods' tables.
+        let offset = slots.iter().flatten().count();
+        let mut tables: Vec<Option<Table>> = self
+            .stats_many(actor, queries)
+            .await?
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut take = |i: usize| tables.get_mut(i).and_then(Option::take);
+        let mut by_axis = Vec::new();
+        for (a, axis) in axes.iter().enumerate() {
+            let ts: Vec<Option<Table>> = (0..3)
+                .map(|k| slots[a * 3 + k].and_then(&mut take))
+                .collect();
+            by_axis.push((*axis, ts));
+        }
+        let mut top_tables: Vec<Table> = Vec::new();
+        for k in 0..tops.len() {
+            top_tables.extend(take(offset + k));
+        }
+        let purity_table = take(offset + tops.len());
+        let price_table = take(offset + tops.len() + 1);
         let compare = |tables: &[Option<Table>], key: &str, m: Measure| -> Compared {
             let keys: Vec<&str> = if key.is_empty() { vec![] } else { vec![key] };
             let f = |t: &Option<Table>| {
@@ -463,17 +515,7 @@ impl App {
             }
         }
         let mut top = Vec::new();
-        for d in [StatDim::Route, StatDim::BorderCrossing, StatDim::TabletLogo] {
-            let t = self
-                .stats(
-                    actor,
-                    &StatsQuery {
-                        period,
-                        filters: base.clone(),
-                        group: vec![Group::Dim(d)],
-                    },
-                )
-                .await?;
+        for (d, t) in tops.iter().zip(&top_tables) {
             let mut shown: Vec<&ShownCell> = t.cells.iter().filter(|c| !c.hidden).collect();
             shown.sort_by(|a, b| {
                 b.totals
@@ -482,7 +524,7 @@ impl App {
                     .then(a.keys.cmp(&b.keys))
             });
             top.push((
-                d,
+                *d,
                 shown
                     .iter()
                     .take(TOP)
@@ -490,14 +532,10 @@ impl App {
                     .collect(),
             ));
         }
-        let over_time = |d: StatDim| StatsQuery {
-            period,
-            filters: base.clone(),
-            group: vec![Group::Dim(d), Group::Time(TimeGrain::Month)],
-        };
-        let mut purity = self.stats(actor, &over_time(StatDim::Substance)).await?;
+        let missing = || AppError::Internal("a dashboard table is missing".into());
+        let mut purity = purity_table.ok_or_else(missing)?;
         purity.cells.retain(|c| c.hidden || c.totals.purity_n > 0);
-        let prices = self.stats(actor, &over_time(StatDim::Price)).await?;
+        let prices = price_table.ok_or_else(missing)?;
         let min_cell = StatsScope::for_actor(actor)?.min_cell();
         Ok(Dashboard {
             period,
@@ -600,6 +638,27 @@ impl App {
             min_cell: table.min_cell,
         })
     }
+}
+
+/// A query the scope may run: its province filter inside the scope, at
+/// most [`MAX_AXES`] axes.
+fn check_query(scope: &StatsScope, q: &StatsQuery) -> Result<(), AppError> {
+    if let Some((_, p)) = q.filters.iter().find(|(d, _)| *d == StatDim::Province) {
+        let inside = ProvinceCode::parse(p)
+            .map(|p| scope.covers(p))
+            .unwrap_or(false);
+        if !inside {
+            return Err(FieldError::new("province", "err-stats-outside-scope")
+                .with("value", p)
+                .into());
+        }
+    }
+    if q.group.len() > MAX_AXES {
+        return Err(FieldError::new("group", "err-stats-too-many-axes")
+            .with("max", MAX_AXES)
+            .into());
+    }
+    Ok(())
 }
 
 /// Hides the cells of fewer than `min_cell` cases and their complements

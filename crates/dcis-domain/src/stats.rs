@@ -93,7 +93,8 @@ impl Month {
 
     /// The last day, `YYYY-MM-DD`.
     pub fn last_day(&self) -> String {
-        let leap = (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0;
+        let leap = (self.year.is_multiple_of(4) && !self.year.is_multiple_of(100))
+            || self.year.is_multiple_of(400);
         let days = match self.month {
             2 if leap => 29,
             2 => 28,

@@ -18,7 +18,8 @@ use crate::rows::{int, text};
 use crate::write::Write;
 use dcis_domain::quantity::MeasureUnit;
 use dcis_domain::stats::{
-    is_tablet_count_unit, Group, Level, Period, StatDim, TimeGrain, Totals, AGE_GROUPS, UNKNOWN,
+    is_tablet_count_unit, Group, Level, Month, Period, StatDim, TimeGrain, Totals, AGE_GROUPS,
+    UNKNOWN,
 };
 use dcis_policy::stats::StatsScope;
 use sqlx::any::AnyRow;
@@ -398,6 +399,39 @@ fn raw_sql(
     )
 }
 
+/// A period as whole calendar years (read from `stat_year`) and the
+/// months outside them (from `stat_month`).
+/// First and last whole year; ranges of months.
+type YearsAndMonths = (Option<(u16, u16)>, Vec<(Month, Month)>);
+
+fn split_years(p: &Period) -> YearsAndMonths {
+    let first = if p.from.month() == 1 {
+        p.from.year()
+    } else {
+        p.from.year() + 1
+    };
+    let last = if p.to.month() == 12 {
+        p.to.year()
+    } else {
+        p.to.year().saturating_sub(1)
+    };
+    if first > last {
+        return (None, vec![(p.from, p.to)]);
+    }
+    let mut months = Vec::new();
+    if let Some(before) = Month::new(first, 1).and_then(|m| m.plus(-1)) {
+        if p.from <= before {
+            months.push((p.from, before));
+        }
+    }
+    if let Some(after) = Month::new(last, 12).and_then(|m| m.plus(1)) {
+        if after <= p.to {
+            months.push((after, p.to));
+        }
+    }
+    (Some((first, last)), months)
+}
+
 fn totals_of(r: &AnyRow) -> Result<Totals, StoreError> {
     let mut a = [0i64; 13];
     for (i, c) in Totals::COLUMNS.iter().enumerate() {
@@ -434,6 +468,16 @@ impl Store {
         q: &StatsQuery,
     ) -> Result<Vec<StatCell>, StoreError> {
         self.refresh_stats().await?;
+        self.stats_as_refreshed(scope, q).await
+    }
+
+    /// [`Store::stats`] without rebuilding out-of-date partitions first:
+    /// for many queries after one [`Store::refresh_stats`].
+    pub async fn stats_as_refreshed(
+        &self,
+        scope: &StatsScope,
+        q: &StatsQuery,
+    ) -> Result<Vec<StatCell>, StoreError> {
         match q.source() {
             Source::Rollup => self.stats_from_rollup(scope, q).await,
             Source::Raw => self.stats_from_raw(scope, q).await,
@@ -496,45 +540,96 @@ impl Store {
         q: &StatsQuery,
     ) -> Result<Vec<StatCell>, StoreError> {
         let dim = q.rolled_dims().first().map(|d| d.as_str()).unwrap_or("all");
-        let mut binds = Vec::new();
-        let mut conds = vec![
-            format!("sc.dim = {}", push(&mut binds, Bind::Text(dim.to_owned()))),
-            format!(
-                "sc.month >= {}",
-                push(&mut binds, Bind::Text(q.period.from.to_string()))
-            ),
-            format!(
-                "sc.month <= {}",
-                push(&mut binds, Bind::Text(q.period.to.to_string()))
-            ),
-        ];
-        if let Some(ps) = scope.provinces() {
-            if ps.is_empty() {
-                conds.push("1 = 0".into());
-            } else {
-                let marks: Vec<String> = ps
-                    .iter()
-                    .map(|p| push(&mut binds, Bind::Text(p.as_str().to_owned())))
-                    .collect();
-                conds.push(format!("sc.province_code IN ({})", marks.join(", ")));
+        let by_agency = q.filters.iter().any(|(d, _)| *d == StatDim::Agency)
+            || q.group.contains(&Group::Dim(StatDim::Agency));
+        let fine_time = q.group.iter().any(|g| {
+            matches!(
+                g,
+                Group::Time(TimeGrain::Month) | Group::Time(TimeGrain::Quarter)
+            )
+        });
+        // The conditions every branch shares: dimension, scope, filters.
+        let common = |binds: &mut Vec<Bind>| -> Vec<String> {
+            let mut conds = vec![format!("dim = {}", push(binds, Bind::Text(dim.to_owned())))];
+            if let Some(ps) = scope.provinces() {
+                if ps.is_empty() {
+                    conds.push("1 = 0".into());
+                } else {
+                    let marks: Vec<String> = ps
+                        .iter()
+                        .map(|p| push(binds, Bind::Text(p.as_str().to_owned())))
+                        .collect();
+                    conds.push(format!("province_code IN ({})", marks.join(", ")));
+                }
             }
-        }
-        for (d, v) in &q.filters {
-            let col = match d {
-                StatDim::Province => "sc.province_code",
-                StatDim::Agency => "sc.agency_id",
-                _ => "sc.value",
-            };
-            conds.push(format!(
-                "{col} = {}",
-                push(&mut binds, Bind::Text(v.clone()))
+            for (d, v) in &q.filters {
+                let col = match d {
+                    StatDim::Province => "province_code",
+                    StatDim::Agency => "agency_id",
+                    _ => "value",
+                };
+                conds.push(format!("{col} = {}", push(binds, Bind::Text(v.clone()))));
+            }
+            conds
+        };
+        let cols = Totals::COLUMNS.join(", ");
+        let month_range = |binds: &mut Vec<Bind>, from: &str, to: &str| {
+            format!(
+                "(month >= {} AND month <= {})",
+                push(binds, Bind::Text(from.to_owned())),
+                push(binds, Bind::Text(to.to_owned()))
+            )
+        };
+        let mut binds = Vec::new();
+        let source = if by_agency {
+            let mut c = common(&mut binds);
+            c.push(month_range(
+                &mut binds,
+                &q.period.from.to_string(),
+                &q.period.to.to_string(),
             ));
-        }
+            format!(
+                "SELECT month AS t, province_code, agency_id, value, {cols} FROM stat_cell WHERE {}",
+                c.join(" AND ")
+            )
+        } else {
+            let (years, months) = if fine_time {
+                (None, vec![(q.period.from, q.period.to)])
+            } else {
+                split_years(&q.period)
+            };
+            let mut branches = Vec::new();
+            if let Some((y0, y1)) = years {
+                let mut c = common(&mut binds);
+                c.push(format!(
+                    "year >= {} AND year <= {}",
+                    push(&mut binds, Bind::Text(format!("{y0:04}"))),
+                    push(&mut binds, Bind::Text(format!("{y1:04}")))
+                ));
+                branches.push(format!(
+                    "SELECT year AS t, province_code, '' AS agency_id, value, {cols} FROM stat_year WHERE {}",
+                    c.join(" AND ")
+                ));
+            }
+            if !months.is_empty() {
+                let mut c = common(&mut binds);
+                let ranges: Vec<String> = months
+                    .iter()
+                    .map(|(f, t)| month_range(&mut binds, &f.to_string(), &t.to_string()))
+                    .collect();
+                c.push(format!("({})", ranges.join(" OR ")));
+                branches.push(format!(
+                    "SELECT month AS t, province_code, '' AS agency_id, value, {cols} FROM stat_month WHERE {}",
+                    c.join(" AND ")
+                ));
+            }
+            branches.join(" UNION ALL ")
+        };
         let keys: Vec<String> = q
             .group
             .iter()
             .map(|g| match g {
-                Group::Time(t) => time_expr(*t, "sc.month"),
+                Group::Time(t) => time_expr(*t, "sc.t"),
                 Group::Dim(StatDim::Province) => "sc.province_code".into(),
                 Group::Dim(StatDim::Agency) => "sc.agency_id".into(),
                 Group::Dim(_) => "sc.value".into(),
@@ -552,14 +647,9 @@ impl Store {
             .join(", ");
         let sep = if keys.is_empty() { "" } else { ", " };
         let sql = format!(
-            "SELECT {}{sep}{sums} FROM stat_cell sc WHERE {}{}",
+            "SELECT {}{sep}{sums} FROM ({source}) sc{}",
             key_cols.join(", "),
-            conds.join(" AND "),
-            if keys.is_empty() {
-                String::new()
-            } else {
-                format!(" GROUP BY {}", keys.join(", "))
-            }
+            group_by(keys.len())
         );
         let rows = bind_all(sqlx::query(&sql), &binds)
             .fetch_all(&self.pool)
@@ -658,6 +748,43 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // The same partition without agencies, and its year.
+        let sums = Totals::COLUMNS
+            .iter()
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let cols = Totals::COLUMNS.join(", ");
+        sqlx::query("DELETE FROM stat_month WHERE month = $1 AND province_code = $2")
+            .bind(month)
+            .bind(province)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO stat_month (month, province_code, dim, value, {cols}) \
+             SELECT month, province_code, dim, value, {sums} FROM stat_cell \
+             WHERE month = $1 AND province_code = $2 GROUP BY month, province_code, dim, value"
+        ))
+        .bind(month)
+        .bind(province)
+        .execute(&mut *tx)
+        .await?;
+        let year = format!("{:04}", m.year());
+        sqlx::query("DELETE FROM stat_year WHERE year = $1 AND province_code = $2")
+            .bind(&year)
+            .bind(province)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO stat_year (year, province_code, dim, value, {cols}) \
+             SELECT substr(month, 1, 4), province_code, dim, value, {sums} FROM stat_month \
+             WHERE month >= $1 AND month <= $2 AND province_code = $3 GROUP BY substr(month, 1, 4), province_code, dim, value"
+        ))
+        .bind(format!("{year}-01"))
+        .bind(format!("{year}-12"))
+        .bind(province)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         drop(guard);
         Ok(true)
@@ -722,27 +849,28 @@ impl Store {
         int(&row, "n")
     }
 
-    /// Every roll-up row, for tests that compare it with a rebuild.
-    pub async fn stat_cells(
-        &self,
-    ) -> Result<Vec<(String, String, String, String, String, Totals)>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT month, province_code, agency_id, dim, value, {} FROM stat_cell \
-             ORDER BY dim, month, province_code, agency_id, value",
-            Totals::COLUMNS.join(", ")
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+    /// Every row of the three roll-up tables (`stat_cell`, `stat_month`,
+    /// `stat_year`), for tests that compare them with a rebuild: (table,
+    /// time, province, agency, dim, value, totals).
+    pub async fn stat_cells(&self) -> Result<Vec<Vec<String>>, StoreError> {
+        let cols = Totals::COLUMNS.join(", ");
+        let sql = format!(
+            "SELECT 'cell' AS tbl, month AS t, province_code, agency_id, dim, value, {cols} FROM stat_cell \
+             UNION ALL SELECT 'month', month, province_code, '', dim, value, {cols} FROM stat_month \
+             UNION ALL SELECT 'year', year, province_code, '', dim, value, {cols} FROM stat_year \
+             ORDER BY 1, 5, 2, 3, 4, 6"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
-                Ok((
-                    text(r, "month")?,
-                    text(r, "province_code")?,
-                    text(r, "agency_id")?,
-                    text(r, "dim")?,
-                    text(r, "value")?,
-                    totals_of(r)?,
-                ))
+                let mut v = Vec::new();
+                for c in ["tbl", "t", "province_code", "agency_id", "dim", "value"] {
+                    v.push(text(r, c)?);
+                }
+                for c in Totals::COLUMNS {
+                    v.push(int(r, c)?.to_string());
+                }
+                Ok(v)
             })
             .collect()
     }
@@ -790,5 +918,43 @@ impl Write {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(from: &str, to: &str, years: Option<(u16, u16)>, months: &[(&str, &str)]) {
+        let (y, m) = split_years(&Period::parse(from, to).unwrap());
+        assert_eq!(y, years, "{from}..{to}");
+        let m: Vec<(String, String)> = m
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let want: Vec<(String, String)> = months
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(m, want, "{from}..{to}");
+    }
+
+    #[test]
+    fn periods_split_into_whole_years_and_months() {
+        check(
+            "2016-09",
+            "2026-08",
+            Some((2017, 2025)),
+            &[("2016-09", "2016-12"), ("2026-01", "2026-08")],
+        );
+        check("2025-01", "2025-12", Some((2025, 2025)), &[]);
+        check(
+            "2024-01",
+            "2025-06",
+            Some((2024, 2024)),
+            &[("2025-01", "2025-06")],
+        );
+        check("2025-02", "2025-12", None, &[("2025-02", "2025-12")]);
+        check("2024-11", "2025-02", None, &[("2024-11", "2025-02")]);
     }
 }

@@ -32,6 +32,53 @@ CREATE TABLE stat_cell (
 );
 CREATE INDEX stat_cell_partition ON stat_cell (month, province_code);
 
+-- The same totals without the agency, by month and by calendar year: what
+-- a dashboard over years reads when it neither filters nor splits by
+-- agency (a case has one agency, so the sums stay exact).
+CREATE TABLE stat_month (
+    month          TEXT NOT NULL,
+    province_code  TEXT NOT NULL,
+    dim            TEXT NOT NULL,
+    value          TEXT NOT NULL,
+    cases          BIGINT NOT NULL,
+    items          BIGINT NOT NULL,
+    mass_ug        BIGINT NOT NULL,
+    tablets        BIGINT NOT NULL,
+    volume_ul      BIGINT NOT NULL,
+    units          BIGINT NOT NULL,
+    plants         BIGINT NOT NULL,
+    area_m2        BIGINT NOT NULL,
+    persons        BIGINT NOT NULL,
+    purity_milli   BIGINT NOT NULL,
+    purity_n       BIGINT NOT NULL,
+    price_minor    BIGINT NOT NULL,
+    price_n        BIGINT NOT NULL,
+    PRIMARY KEY (dim, month, province_code, value)
+);
+CREATE INDEX stat_month_partition ON stat_month (month, province_code);
+
+CREATE TABLE stat_year (
+    year           TEXT NOT NULL,
+    province_code  TEXT NOT NULL,
+    dim            TEXT NOT NULL,
+    value          TEXT NOT NULL,
+    cases          BIGINT NOT NULL,
+    items          BIGINT NOT NULL,
+    mass_ug        BIGINT NOT NULL,
+    tablets        BIGINT NOT NULL,
+    volume_ul      BIGINT NOT NULL,
+    units          BIGINT NOT NULL,
+    plants         BIGINT NOT NULL,
+    area_m2        BIGINT NOT NULL,
+    persons        BIGINT NOT NULL,
+    purity_milli   BIGINT NOT NULL,
+    purity_n       BIGINT NOT NULL,
+    price_minor    BIGINT NOT NULL,
+    price_n        BIGINT NOT NULL,
+    PRIMARY KEY (dim, year, province_code, value)
+);
+CREATE INDEX stat_year_partition ON stat_year (year, province_code);
+
 -- Partitions (month, province) whose roll-up rows are out of date: marked
 -- in the same transaction as the change, rebuilt before the next read.
 CREATE TABLE stat_dirty (
