@@ -6,13 +6,19 @@
 "use strict";
 (function () {
   if (typeof echarts === "undefined") return;
+  // ECharts' default palette, so that a series and its baseline share a colour.
+  var palette = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"];
   function option(d) {
     var series = [];
-    d.series.forEach(function (s) {
-      series.push({ name: s.name, type: "line", data: s.values, connectNulls: false, showSymbol: true });
+    var owner = []; // chart series index -> [data series index, is baseline]
+    d.series.forEach(function (s, i) {
+      var colour = palette[i % palette.length];
+      owner.push([i, false]);
+      series.push({ name: s.name, type: "line", data: s.values, connectNulls: false, showSymbol: true, color: colour });
       if (s.baseline.some(function (b) { return b !== null; })) {
+        owner.push([i, true]);
         series.push({
-          name: s.name + " · " + d.baselineName, type: "line", data: s.baseline,
+          name: s.name + " · " + d.baselineName, type: "line", data: s.baseline, color: colour,
           lineStyle: { type: "dashed", width: 1 }, showSymbol: false
         });
       }
@@ -24,11 +30,11 @@
         formatter: function (ps) {
           var lines = [ps.length ? ps[0].axisValue : ""];
           ps.forEach(function (p) {
-            var s = d.series[Math.floor(p.seriesIndex / 2)] || d.series[p.seriesIndex];
+            var o = owner[p.seriesIndex] || [0, true];
+            var s = d.series[o[0]];
             var v = p.value;
             if (v === null || v === undefined) {
-              var hidden = s && s.hidden[p.dataIndex] && p.seriesName === s.name;
-              v = hidden ? d.hiddenText : "—";
+              v = !o[1] && s && s.hidden[p.dataIndex] ? d.hiddenText : "—";
             }
             lines.push(p.marker + p.seriesName + ": " + v);
           });

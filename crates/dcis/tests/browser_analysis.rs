@@ -114,9 +114,27 @@ async fn dashboard_period_switch_and_chart_csv() {
     .unwrap();
     wait_for(&c, &s, "body[data-charts-ready='1']", "the trend chart").await;
     screenshot(&c, "analysis-trends.png").await;
-    let logs = c
-        .execute("return window.__errors || [];", vec![])
+
+    // The dashboard in Lao.
+    c.goto(&s.url("/dashboard?period=2025")).await.unwrap();
+    c.find(Locator::Css("header.top button[name=lang][value=lo]"))
+        .await
+        .unwrap()
+        .click()
         .await
         .unwrap();
-    assert_eq!(logs, serde_json::json!([]));
+    wait_for(
+        &c,
+        &s,
+        "html[lang=lo] body[data-charts-ready='1']",
+        "the dashboard in Lao",
+    )
+    .await;
+    let text = body_text(&c).await;
+    assert!(text.contains("ໜ້າສະຫຼຸບ"), "{text}");
+    assert!(
+        text.contains("2025-01 – 2025-12"),
+        "the period is kept: {text}"
+    );
+    screenshot(&c, "analysis-dashboard-lo.png").await;
 }

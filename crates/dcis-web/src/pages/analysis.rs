@@ -10,7 +10,7 @@ use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{OriginalUri, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -325,13 +325,23 @@ struct DashboardPage {
     prices: Vec<(String, String, String)>,
 }
 
+/// The path and query of the request, so that switching the language
+/// comes back to the same figures.
+fn here(uri: &OriginalUri) -> String {
+    uri.0
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| uri.0.path().to_owned())
+}
+
 async fn dashboard(
     State(s): State<AppState>,
     cu: CurrentUser,
+    uri: OriginalUri,
     Query(q): Query<StatsParams>,
 ) -> Result<Response, PageError> {
     require_analyse(&cu)?;
-    let ctx = Ctx::for_user(&cu, "/dashboard", "analysis");
+    let ctx = Ctx::for_user(&cu, &here(&uri), "analysis");
     let req = q.parse(&s.app)?;
     let period = req.query.period;
     let province = match q
@@ -613,10 +623,11 @@ fn error_lines(ctx: &Ctx, e: &AppError) -> Option<Vec<String>> {
 async fn pivot(
     State(s): State<AppState>,
     cu: CurrentUser,
+    uri: OriginalUri,
     Query(mut q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     require_analyse(&cu)?;
-    let ctx = Ctx::for_user(&cu, "/analysis/pivot", "analysis");
+    let ctx = Ctx::for_user(&cu, &here(&uri), "analysis");
     let labels = Labels::load(&s, &ctx.tr).await?;
     // The three axis selects: rows, sub-rows, columns.
     let chosen: Vec<String> = (1..=3)
@@ -750,10 +761,11 @@ struct TrendsPage {
 async fn trends(
     State(s): State<AppState>,
     cu: CurrentUser,
+    uri: OriginalUri,
     Query(mut params): Query<StatsParams>,
 ) -> Result<Response, PageError> {
     require_analyse(&cu)?;
-    let ctx = Ctx::for_user(&cu, "/analysis/trends", "analysis");
+    let ctx = Ctx::for_user(&cu, &here(&uri), "analysis");
     let labels = Labels::load(&s, &ctx.tr).await?;
     if params.from.as_deref().unwrap_or("").is_empty()
         && params.period.as_deref().unwrap_or("").is_empty()

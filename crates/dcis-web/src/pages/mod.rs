@@ -119,6 +119,11 @@ impl Ctx {
         self.tr.t1(key, "n", n)
     }
 
+    /// Is the current path (without its query) `p`?
+    pub fn path_is(&self, p: &str) -> bool {
+        self.here.split('?').next() == Some(p)
+    }
+
     pub fn is_section(&self, s: &str) -> bool {
         self.section == s
     }
