@@ -557,6 +557,8 @@ impl App {
         if let Some(e) = failure {
             return Err(e.into());
         }
+        // Fresh statistics for the query planner (Store::optimize).
+        self.store.optimize().await?;
         let mut truth_rows = 0u64;
         if let Some(out) = truth {
             let mut w = csv::Writer::from_writer(out);

@@ -414,6 +414,11 @@ impl App {
         self.store.refresh_stats().await?;
         report.id = Some(import_id);
         report.written = true;
+        // A large import can change the tables' shape enough for the query
+        // planner's statistics to mislead it (Store::optimize).
+        self.store.optimize().await?;
+        // The import is committed; the early-warning rules see its cases.
+        self.run_alerts_logged("import").await;
         Ok(report)
     }
 

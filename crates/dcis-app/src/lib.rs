@@ -7,6 +7,7 @@
 //! entry in the same transaction.
 
 pub mod access;
+pub mod alerts;
 pub mod auth;
 pub mod cases;
 pub mod cli_actor;
@@ -18,6 +19,7 @@ pub mod import;
 pub mod intel;
 pub mod orgs;
 pub mod persons;
+pub mod reports;
 pub mod secrets;
 pub mod setup;
 pub mod stats;
@@ -46,6 +48,9 @@ pub struct Settings {
     pub max_failures_per_account: i64,
     /// Failed log-ins from one address within the window before it is refused.
     pub max_failures_per_address: i64,
+    /// The large-seizure thresholds of the alert rules, per drug group
+    /// (`docs/alerts.md`).
+    pub alert_thresholds: dcis_domain::alert::LargeSeizureThresholds,
 }
 
 impl Default for Settings {
@@ -56,6 +61,7 @@ impl Default for Settings {
             throttle_window: Duration::from_secs(15 * 60),
             max_failures_per_account: 5,
             max_failures_per_address: 30,
+            alert_thresholds: Default::default(),
         }
     }
 }

@@ -57,6 +57,10 @@ typed_id!(
 typed_id!(ShareId);
 typed_id!(AccessRequestId);
 typed_id!(SeizureItemId);
+typed_id!(
+    /// An early-warning alert (`crate::alert`).
+    AlertId
+);
 
 /// Makes a UUIDv7 from a time and 10 random bytes supplied by the caller,
 /// so that id generation is a pure function of its inputs.

@@ -6,6 +6,8 @@
 //! checked ("parse, don't validate"). Time and ids are passed in by callers.
 
 pub mod access;
+pub mod alert;
+pub mod arq;
 pub mod audit;
 pub mod case;
 mod closed_list;

@@ -6,7 +6,9 @@
 //! rules (owning unit, classification, TLP, sharing, need-to-know) join here
 //! with the records themselves; see `docs/access-policy.md`.
 
+pub mod alerts;
 pub mod records;
+pub mod reports;
 pub mod stats;
 
 use dcis_domain::geo::ProvinceCode;
@@ -105,6 +107,8 @@ pub enum Denied {
     /// Only the record's originator (owning unit, or a supervisor of the
     /// owning organisation) may do this.
     NotOriginator,
+    /// A national report needs a national scope (`reports.rs`).
+    NationalScopeRequired,
 }
 
 impl Denied {
@@ -121,6 +125,7 @@ impl Denied {
             Self::TlpForbids => "denied-tlp",
             Self::RequestAccess => "denied-request-access",
             Self::NotOriginator => "denied-not-originator",
+            Self::NationalScopeRequired => "denied-national-scope",
         }
     }
 }

@@ -47,7 +47,7 @@ pub(crate) fn rank(c: Classification) -> i64 {
     }
 }
 
-fn from_rank(r: i64) -> Result<Classification, StoreError> {
+pub(crate) fn from_rank(r: i64) -> Result<Classification, StoreError> {
     Ok(match r {
         0 => Clearance::Unclassified,
         1 => Clearance::Restricted,

@@ -327,12 +327,24 @@ impl Store {
         };
         let lim = push(&mut binds, Bind::Int(q.limit.max(1)));
         let off = push(&mut binds, Bind::Int(q.offset.max(0)));
+        // When many cases match (the count reached its cap), the page is
+        // found fastest by reading cases newest first and stopping at the
+        // page's end: CROSS JOIN keeps SQLite from starting at an access
+        // index instead and sorting everything it finds, which its
+        // statistics (averages per key, blind to one owner holding a third
+        // of the table) can make it prefer. PostgreSQL's planner reorders a
+        // CROSS JOIN as it likes; its statistics know skew.
+        let from = if total.exact {
+            "law_case lc JOIN record_access ra ON ra.record_id = lc.id WHERE"
+        } else {
+            "law_case lc CROSS JOIN record_access ra WHERE ra.record_id = lc.id AND"
+        };
         let sql = format!(
             "SELECT {ACCESS_COLUMNS}, lc.agency_id, lc.reference, lc.occurred_on, \
              CASE WHEN {readable} THEN lc.status ELSE NULL END AS status, \
              CASE WHEN {readable} THEN (SELECT MIN(s4.substance) FROM seizure_item s4 WHERE s4.case_id = lc.id) ELSE NULL END AS substances, \
              CASE WHEN {readable} THEN 1 ELSE 0 END AS readable \
-             FROM law_case lc JOIN record_access ra ON ra.record_id = lc.id WHERE {where_sql} \
+             FROM {from} {where_sql} \
              ORDER BY lc.occurred_on DESC, lc.reference DESC LIMIT {lim} OFFSET {off}"
         );
         let rows = bind_all(sqlx::query(&sql), &binds)

@@ -13,6 +13,7 @@
 //! stored without its audit entry.
 
 mod access;
+mod alerts;
 mod audit;
 mod bulk;
 mod cases;
@@ -24,6 +25,7 @@ mod objects;
 mod open;
 mod org;
 mod persons;
+mod reports;
 mod rows;
 mod search;
 mod security;
@@ -32,6 +34,7 @@ mod user;
 mod write;
 
 pub use access::{AccessRequest, RequestStatus, Share, SharingGroup, VisibleRecord};
+pub use alerts::{AlertFilter, AlertRecord, CaseMatch, DataSpan, NewAlert, ALERT_CASE_IDS};
 pub use audit::AuditHead;
 pub use bulk::{BulkRows, BULK_LOAD};
 pub use cases::{CaseFilter, CaseRecord, CaseSummary, ItemMeasures, ItemRecord, PlanChoice, Total};
@@ -41,6 +44,7 @@ pub use intel::ReportSummary;
 pub use objects::ObjectRecord;
 pub use open::{Backend, OpenOptions, SchemaStatus, Store};
 pub use persons::{CasePersonRecord, PersonRecord};
+pub use reports::{ReportCase, ReportCaseFacts, ReportCursor, ReportItem, REPORT_BATCH};
 pub use security::{NewSession, SessionRow};
 pub use stats::{Source as StatsSource, StatCell, StatsQuery};
 pub use user::{UserFilter, UserRow};

@@ -36,6 +36,9 @@ pub struct Viewer {
     pub lang: Language,
     pub tr: Tr,
     pub address: String,
+    /// Open alerts in the user's scope, for the navigation's badge: only
+    /// for pages (GET, session, not the API) of users who may analyse.
+    pub open_alerts: Option<i64>,
 }
 
 impl Viewer {
@@ -103,12 +106,23 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     }
     let lang = negotiate(auth.as_ref().map(|a| a.user.language), req.headers());
     let address = client_address(&req);
+    let page_view = via == Via::Session
+        && req.method() == axum::http::Method::GET
+        && !req.uri().path().starts_with("/api/");
+    let open_alerts = match (&auth, page_view) {
+        (Some(a), true) => match state.app.open_alert_count(&a.actor).await {
+            Ok(n) => n,
+            Err(e) => return PageError::from(e).into_response(),
+        },
+        _ => None,
+    };
     let viewer = Viewer {
         tr: Tr::new(state.catalogue.clone(), lang),
         auth,
         via,
         lang,
         address,
+        open_alerts,
     };
     req.extensions_mut().insert(viewer.clone());
     let path = req.uri().path().to_owned();

@@ -71,6 +71,7 @@ pub async fn outer_errors(State(state): State<AppState>, req: Request, next: Nex
         lang,
         tr: Tr::new(state.catalogue.clone(), lang),
         address: String::new(),
+        open_alerts: None,
     };
     render(Some(viewer), &path, resp).await
 }

@@ -40,6 +40,9 @@ struct ServeArgs {
     /// Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one).
     #[arg(long, env = "DCIS_LISTEN")]
     listen: Option<String>,
+    /// Minutes between runs of the early-warning rules (default 60; 0: never).
+    #[arg(long, env = "DCIS_ALERTS_INTERVAL_MINUTES")]
+    alerts_interval_minutes: Option<u64>,
     /// The URL users reach dcis at; `https://` marks cookies Secure.
     #[arg(long, env = "DCIS_PUBLIC_URL")]
     public_url: Option<String>,
@@ -83,6 +86,9 @@ enum Command {
     /// Work with the audit chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Early warnings (docs/alerts.md).
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
     /// Load synthetic cases with their seized items, persons, vehicles and
     /// phones (never real data) into an initialised installation: the same
     /// seed and size give the same data. A seed already loaded is refused.
@@ -92,6 +98,10 @@ enum Command {
     /// --dry-run, importable); 1: some rows were bad; 2: nothing could be
     /// done (file, mapping, user, database).
     Import(crate::import::ImportArgs),
+    /// Make a national report from the records and write it to a file, as
+    /// a user allowed to make it (docs/reports.md). The report is audited.
+    #[command(subcommand)]
+    Report(crate::report::ReportCommand),
 }
 
 #[derive(Args)]
@@ -168,6 +178,14 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum AlertsCommand {
+    /// Run the early-warning rules over all cases now and store the alerts
+    /// not raised before (for operators and cron; `dcis serve` also runs
+    /// them on its schedule). Prints what was raised, per rule.
+    Run,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check the whole audit chain; names the first entry that was edited,
     /// deleted, inserted or reordered outside dcis. Exit code 2 if broken.
@@ -188,6 +206,7 @@ pub fn main() -> ExitCode {
                 listen: serve.listen.clone(),
                 public_url: serve.public_url.clone(),
                 log_format: cli.log_format.clone(),
+                alerts_interval_minutes: serve.alerts_interval_minutes,
             },
             file,
         )
@@ -289,7 +308,7 @@ pub(crate) fn cli_language() -> Language {
 
 /// Turns an application error into a message a person can act on, from
 /// the same catalogue the web pages use.
-fn app_err(e: AppError) -> anyhow::Error {
+pub(crate) fn app_err(e: AppError) -> anyhow::Error {
     let lang = cli_language();
     let Ok(cat) = dcis_i18n::Catalogue::load() else {
         return anyhow!("{e}");
@@ -429,6 +448,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::User(cmd) => return user_command(cmd, &settings).await,
         Command::Generate(args) => return generate_command(args, &settings).await,
         Command::Import(args) => return Ok(crate::import::run(args, &settings).await),
+        Command::Report(cmd) => return crate::report::run(cmd, &settings).await,
         Command::Backup { file } => {
             if file.exists() {
                 bail!("{} already exists; choose a new file name", file.display());
@@ -447,6 +467,18 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
             }
             let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             println!("backup written to {} ({size} bytes)", file.display());
+        }
+        Command::Alerts(AlertsCommand::Run) => {
+            let app = open_app(&settings).await?;
+            let run = app.run_alerts().await.map_err(app_err)?;
+            println!(
+                "alert rules found {} alerts; {} new",
+                run.found,
+                run.total_raised()
+            );
+            for (rule, n) in &run.raised {
+                println!("  {:<14} {n}", rule.as_str());
+            }
         }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&settings, false).await?;
@@ -573,6 +605,12 @@ async fn generate_command(args: GenerateArgs, settings: &Settings) -> Result<Exi
         ),
         None => println!("--truth FILE writes who is who (which records are the same person)"),
     }
+    // The early-warning rules see the new cases.
+    let run = app.run_alerts().await.map_err(app_err)?;
+    println!(
+        "alert rules: {} new alerts (dcis alerts run, docs/alerts.md)",
+        run.total_raised()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -19,6 +19,21 @@ pub struct FileConfig {
     pub session_absolute_hours: Option<u64>,
     pub request_timeout_seconds: Option<u64>,
     pub body_limit_bytes: Option<usize>,
+    /// Minutes between runs of the alert rules inside `dcis serve` (0: never).
+    pub alerts_interval_minutes: Option<u64>,
+    /// Large-seizure thresholds per drug group, replacing the documented
+    /// defaults of the groups named (`docs/alerts.md`).
+    pub alert_thresholds: Option<std::collections::BTreeMap<String, ThresholdConfig>>,
+}
+
+/// One drug group's large-seizure thresholds in a config file; a limit
+/// left out is not watched for that group.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdConfig {
+    pub kilograms: Option<f64>,
+    pub tablets: Option<i64>,
+    pub litres: Option<f64>,
 }
 
 impl FileConfig {
@@ -44,7 +59,12 @@ pub struct Settings {
     pub app: dcis_app::Settings,
     pub request_timeout: std::time::Duration,
     pub body_limit: usize,
+    /// Between runs of the alert rules in `dcis serve`; `None`: never.
+    pub alerts_interval: Option<std::time::Duration>,
 }
+
+/// Hourly, unless configured.
+pub const DEFAULT_ALERTS_INTERVAL_MINUTES: u64 = 60;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "dcis-data";
@@ -55,6 +75,7 @@ pub struct Overrides {
     pub listen: Option<String>,
     pub public_url: Option<String>,
     pub log_format: Option<String>,
+    pub alerts_interval_minutes: Option<u64>,
 }
 
 impl Settings {
@@ -83,6 +104,45 @@ impl Settings {
         if let Some(h) = file.session_absolute_hours {
             app.session_absolute = std::time::Duration::from_secs(h * 3600);
         }
+        for (group, t) in file.alert_thresholds.iter().flatten() {
+            let known: Vec<String> = app
+                .alert_thresholds
+                .rows
+                .iter()
+                .map(|r| r.group.clone())
+                .collect();
+            let Some(row) = app
+                .alert_thresholds
+                .rows
+                .iter_mut()
+                .find(|r| &r.group == group)
+            else {
+                bail!(
+                    "alert_thresholds: no drug group \"{group}\"; the groups are: {}",
+                    known.join(", ")
+                );
+            };
+            let positive = |v: Option<f64>, what: &str| -> Result<Option<f64>> {
+                match v {
+                    Some(x) if !(x > 0.0 && x.is_finite()) => {
+                        bail!("alert_thresholds.\"{group}\".{what} must be a positive number, not {x}")
+                    }
+                    other => Ok(other),
+                }
+            };
+            row.grams = positive(t.kilograms, "kilograms")?.map(|kg| kg * 1000.0);
+            row.millilitres = positive(t.litres, "litres")?.map(|l| l * 1000.0);
+            row.tablets = match t.tablets {
+                Some(n) if n <= 0 => {
+                    bail!("alert_thresholds.\"{group}\".tablets must be a positive number, not {n}")
+                }
+                other => other,
+            };
+        }
+        let alerts_minutes = o
+            .alerts_interval_minutes
+            .or(file.alerts_interval_minutes)
+            .unwrap_or(DEFAULT_ALERTS_INTERVAL_MINUTES);
         Ok(Self {
             data_dir,
             database_url,
@@ -97,6 +157,8 @@ impl Settings {
                 file.request_timeout_seconds.unwrap_or(30),
             ),
             body_limit: file.body_limit_bytes.unwrap_or(2 * 1024 * 1024),
+            alerts_interval: (alerts_minutes > 0)
+                .then(|| std::time::Duration::from_secs(alerts_minutes * 60)),
         })
     }
 
@@ -136,6 +198,7 @@ mod tests {
             listen: None,
             public_url: None,
             log_format: None,
+            alerts_interval_minutes: None,
         }
     }
 
@@ -159,6 +222,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.listen, "127.0.0.1:1");
+    }
+
+    #[test]
+    fn alert_settings_from_the_file() {
+        let s = Settings::resolve(o(), FileConfig::default()).unwrap();
+        assert_eq!(
+            s.alerts_interval,
+            Some(std::time::Duration::from_secs(3600))
+        );
+        let file: FileConfig = toml::from_str(
+            "alerts_interval_minutes = 0\n[alert_thresholds.\"cocaine-type\"]\nkilograms = 0.5",
+        )
+        .unwrap();
+        let s = Settings::resolve(o(), file).unwrap();
+        assert_eq!(s.alerts_interval, None);
+        assert_eq!(
+            s.app.alert_thresholds.of("cocaine-type"),
+            (Some(500.0), None, None)
+        );
+        let file: FileConfig = toml::from_str("[alert_thresholds.cocaine]\nkilograms = 1").unwrap();
+        let e = Settings::resolve(o(), file).unwrap_err().to_string();
+        assert!(
+            e.contains("no drug group \"cocaine\"") && e.contains("cocaine-type"),
+            "{e}"
+        );
+        let file: FileConfig = toml::from_str("[alert_thresholds.NPS]\nkilograms = -1").unwrap();
+        assert!(Settings::resolve(o(), file).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod import;
+mod report;
 mod serve;
 
 fn main() -> std::process::ExitCode {

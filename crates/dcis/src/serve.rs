@@ -49,6 +49,22 @@ pub async fn run(app: App, settings: &Settings, demo: bool) -> Result<()> {
         })
     };
 
+    // The early-warning rules, on their schedule. The first run is one
+    // interval after start, not at start: imports and `dcis generate` run
+    // the rules themselves, and a run racing the first requests would make
+    // what a fresh server has audited depend on timing.
+    let alerts = settings.alerts_interval.map(|every| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                app.run_alerts_logged("schedule").await;
+            }
+        })
+    });
+
     tracing::info!(%addr, backend = app.store.backend().name(), "dcis listening");
     // The line tests and scripts wait for; printed once the socket is bound.
     println!("dcis listening on http://{addr}");
@@ -56,6 +72,9 @@ pub async fn run(app: App, settings: &Settings, demo: bool) -> Result<()> {
         .await
         .context("the HTTP server failed")?;
     housekeeping.abort();
+    if let Some(a) = alerts {
+        a.abort();
+    }
     app.store.close().await;
     tracing::info!("dcis stopped");
     Ok(())

@@ -137,12 +137,19 @@ async fn generate_into_a_demo(db: Db) {
             > 0
     );
 
-    // One audit entry per batch, and nothing else; the chain holds.
+    // One audit entry per batch, and one per alert the rules raised
+    // after the load (docs/alerts.md); the chain holds.
     let batches = d.count("audit_entry", "entity_type = 'bulk_load'").await;
     assert_eq!(batches, (cases + 399) / 400);
+    let alerts = d.count("alert", "1 = 1").await;
+    assert_eq!(
+        d.count("audit_entry", "entity_type = 'alert' AND action = 'create'")
+            .await,
+        alerts
+    );
     assert_eq!(
         d.count("audit_entry", "1 = 1").await - audit_before,
-        batches
+        batches + alerts
     );
     let after: serde_json::Value = serde_json::from_str(
         &d.scalar_text(

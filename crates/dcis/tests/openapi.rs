@@ -416,6 +416,20 @@ async fn document_matches_router_and_answers(db: Db) {
     );
     assert_valid(&v, &detail, "GET /api/v1/persons/{id}");
 
+    // The ARQ report's JSON (its schema is the file format's own types),
+    // for the year of the case created above.
+    let (analyst, _) = login(&s, "analyst", DEMO_PASSWORD).await;
+    let arq = api_get(&analyst, &s, "/api/v1/reports/arq?year=2026").await;
+    let v = response_validator(
+        &doc,
+        "get",
+        "/api/v1/reports/arq",
+        "200",
+        "application/json",
+    );
+    assert_valid(&v, &arq, "GET /api/v1/reports/arq");
+    assert!(!arq["significant_seizures"].as_array().unwrap().is_empty());
+
     // Problem documents too: not found, and invalid input naming fields.
     let r = clerk
         .get(s.url(&concrete("/api/v1/cases/{id}")))

@@ -6,6 +6,7 @@
 //! of it all is generated from the handlers (`openapi.rs`) and served at
 //! `/api/openapi.json`.
 
+mod alerts;
 mod cases;
 mod dto;
 mod export;
@@ -13,6 +14,7 @@ mod handlers;
 mod import;
 pub mod openapi;
 mod records;
+mod reports;
 pub(crate) mod stats;
 
 use crate::auth::{Via, Viewer};
@@ -32,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .merge(export::routes())
         .merge(import::routes())
         .merge(stats::routes())
+        .merge(reports::routes())
+        .merge(alerts::routes())
 }
 
 /// An authenticated API caller.

@@ -14,7 +14,7 @@
 //! source already shows, and holds no data; tools fetch it without
 //! credentials. Every operation it lists still needs a token or a session.
 
-use super::{cases, dto, export, handlers, import, records, stats};
+use super::{alerts, cases, dto, export, handlers, import, records, reports, stats};
 use crate::error::{ApiError, ErrorInfo, FieldProblem, Problem};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -104,6 +104,10 @@ const PREFIX: &str = "/api/v1";
         stats::dashboard,
         stats::table,
         stats::trends,
+        reports::arq,
+        alerts::list,
+        alerts::read,
+        alerts::acknowledge,
     ),
     components(schemas(Problem, FieldProblem, dto::ScopeIn))
 )]
@@ -135,6 +139,8 @@ struct V1;
         (name = "intelligence", description = "Intelligence reports and sources"),
         (name = "sharing", description = "Shares, access requests and sharing groups"),
         (name = "audit", description = "The audit log and its chain"),
+        (name = "reports", description = "National reports made from the records"),
+        (name = "alerts", description = "Early warnings: alerts raised by the rules, and acknowledging them"),
         (name = "meta", description = "This document"),
     )
 )]

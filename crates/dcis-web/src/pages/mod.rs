@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+pub(crate) mod alerts;
 mod analysis;
 mod audit;
 mod cases;
@@ -12,6 +13,7 @@ mod groups;
 pub(crate) mod import;
 mod intel;
 mod orgs;
+pub(crate) mod reports;
 mod session;
 
 use crate::auth::{CurrentUser, Viewer};
@@ -40,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(groups::routes())
         .merge(analysis::routes())
+        .merge(reports::routes())
+        .merge(alerts::routes())
 }
 
 /// What the navigation bar shows to a logged-in user.
@@ -52,7 +56,10 @@ pub struct NavUser {
     pub view_audit: bool,
     pub read_records: bool,
     pub manage_groups: bool,
+    /// Dashboards and reports.
     pub analyse: bool,
+    /// Open alerts in scope (the badge); `None`: no alerts link.
+    pub open_alerts: Option<i64>,
 }
 
 /// The parts of every page.
@@ -93,6 +100,7 @@ impl Ctx {
                 read_records: a.may(Permission::ReadRecords),
                 manage_groups: a.may(Permission::ManageSharingGroups),
                 analyse: a.may(Permission::Analyse),
+                open_alerts: cu.viewer.open_alerts,
             }),
             csrf: cu.viewer.csrf_token().to_owned(),
             here: here.to_owned(),
