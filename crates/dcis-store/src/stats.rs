@@ -661,60 +661,94 @@ impl Store {
     }
 
     /// Rebuilds every out-of-date partition of the roll-up; returns how
-    /// many. Each partition is rebuilt in its own transaction, which
-    /// first takes its mark (so two readers never rebuild one twice, and a
-    /// change committed meanwhile marks it again).
+    /// many ranges it rebuilt. The marked months of a province within one
+    /// calendar year are rebuilt together, as one range (months between
+    /// them that were not marked are recomputed too, which changes
+    /// nothing), each range in its own transaction that first takes its
+    /// marks: two readers never rebuild one range twice, and a change
+    /// committed meanwhile marks its partition again.
     pub async fn refresh_stats(&self) -> Result<usize, StoreError> {
         let mut done = 0;
         loop {
             let rows = sqlx::query(
-                "SELECT month, province_code FROM stat_dirty ORDER BY month, province_code LIMIT 256",
+                "SELECT month, province_code FROM stat_dirty ORDER BY province_code, month LIMIT 4096",
             )
             .fetch_all(&self.pool)
             .await?;
             if rows.is_empty() {
                 return Ok(done);
             }
+            // (province, year) -> (first, last) marked month.
+            let mut ranges: std::collections::BTreeMap<(String, String), (String, String)> =
+                std::collections::BTreeMap::new();
             for r in &rows {
                 let month = text(r, "month")?;
                 let province = text(r, "province_code")?;
-                if self.rebuild_partition(&month, &province).await? {
+                let year: String = month.chars().take(4).collect();
+                let e = ranges
+                    .entry((province, year))
+                    .or_insert_with(|| (month.clone(), month.clone()));
+                if month < e.0 {
+                    e.0 = month.clone();
+                }
+                if month > e.1 {
+                    e.1 = month;
+                }
+            }
+            for ((province, _), (from, to)) in ranges {
+                if self.rebuild_range(&province, &from, &to).await? {
                     done += 1;
                 }
             }
         }
     }
 
-    async fn rebuild_partition(&self, month: &str, province: &str) -> Result<bool, StoreError> {
+    /// Rebuilds the months `from`–`to` (`YYYY-MM`, one calendar year) of a
+    /// province in the three roll-up tables, if any of them is still
+    /// marked.
+    async fn rebuild_range(
+        &self,
+        province: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError> {
         let guard = match self.backend {
             crate::open::Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
             crate::open::Backend::Postgres => None,
         };
         let mut tx = self.pool.begin().await?;
-        let taken = sqlx::query("DELETE FROM stat_dirty WHERE month = $1 AND province_code = $2")
-            .bind(month)
-            .bind(province)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let taken = sqlx::query(
+            "DELETE FROM stat_dirty WHERE province_code = $1 AND month >= $2 AND month <= $3",
+        )
+        .bind(province)
+        .bind(from)
+        .bind(to)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if taken == 0 {
             tx.rollback().await?;
             return Ok(false);
         }
-        sqlx::query("DELETE FROM stat_cell WHERE month = $1 AND province_code = $2")
-            .bind(month)
+        for table in ["stat_cell", "stat_month"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE province_code = $1 AND month >= $2 AND month <= $3"
+            ))
             .bind(province)
+            .bind(from)
+            .bind(to)
             .execute(&mut *tx)
             .await?;
-        let Some(m) = dcis_domain::stats::Month::parse("month", month).ok() else {
+        }
+        let (Ok(first), Ok(last)) = (Month::parse("month", from), Month::parse("month", to)) else {
             // A case dated outside the years dcis accepts cannot be stored;
             // nothing to rebuild.
             tx.commit().await?;
             return Ok(true);
         };
         let w = CaseWhere {
-            from: m.first_day(),
-            to: m.after_last_day(),
+            from: first.first_day(),
+            to: last.after_last_day(),
             provinces: Some(vec![province.to_owned()]),
             case_conds: Vec::new(),
         };
@@ -755,21 +789,17 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let cols = Totals::COLUMNS.join(", ");
-        sqlx::query("DELETE FROM stat_month WHERE month = $1 AND province_code = $2")
-            .bind(month)
-            .bind(province)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(&format!(
             "INSERT INTO stat_month (month, province_code, dim, value, {cols}) \
              SELECT month, province_code, dim, value, {sums} FROM stat_cell \
-             WHERE month = $1 AND province_code = $2 GROUP BY month, province_code, dim, value"
+             WHERE province_code = $1 AND month >= $2 AND month <= $3 GROUP BY month, province_code, dim, value"
         ))
-        .bind(month)
         .bind(province)
+        .bind(from)
+        .bind(to)
         .execute(&mut *tx)
         .await?;
-        let year = format!("{:04}", m.year());
+        let year = format!("{:04}", first.year());
         sqlx::query("DELETE FROM stat_year WHERE year = $1 AND province_code = $2")
             .bind(&year)
             .bind(province)
