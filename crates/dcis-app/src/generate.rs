@@ -577,6 +577,11 @@ impl App {
             }
             w.flush().map_err(|e| GenerateError::Truth(e.to_string()))?;
         }
+        // The analysis roll-up of the generated months, rebuilt once.
+        self.store
+            .refresh_stats()
+            .await
+            .map_err(|e| GenerateError::App(e.into()))?;
         Ok(Summary {
             batches: done.batches,
             cases: done.cases,

@@ -409,6 +409,9 @@ impl App {
                 w.commit().await?;
             }
         }
+        // The analysis roll-up of the imported months is rebuilt now rather
+        // than on the next dashboard read.
+        self.store.refresh_stats().await?;
         report.id = Some(import_id);
         report.written = true;
         // A large import can change the tables' shape enough for the query

@@ -22,6 +22,7 @@ pub mod persons;
 pub mod reports;
 pub mod secrets;
 pub mod setup;
+pub mod stats;
 pub mod users;
 
 use dcis_domain::ids::{IdSource, InstallationId, UserId};

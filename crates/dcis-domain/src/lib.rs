@@ -25,6 +25,7 @@ pub mod quantity;
 pub mod role;
 pub mod search;
 pub mod seizure;
+pub mod stats;
 pub mod substance;
 mod text;
 pub mod time;

@@ -14,8 +14,8 @@ use dcis_domain::role::{GeoScope, Permission};
 
 /// The smallest number of cases behind a figure that is shown to anyone
 /// who may see the alert (smaller cells are suppressed, as for every
-/// aggregate).
-pub const MIN_CELL: i64 = 3;
+/// aggregate): the installation's one threshold, `crate::stats::MIN_CELL`.
+pub const MIN_CELL: i64 = crate::stats::MIN_CELL;
 
 /// The alerts an actor may see. Built only here, from an actor with the
 /// analysis permission; the store renders it into SQL.

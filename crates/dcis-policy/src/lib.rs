@@ -9,6 +9,7 @@
 pub mod alerts;
 pub mod records;
 pub mod reports;
+pub mod stats;
 
 use dcis_domain::geo::ProvinceCode;
 use dcis_domain::ids::{ApiTokenId, OrganisationId, UnitId, UserId};

@@ -18,8 +18,9 @@ use crate::search::{case_words, person_words, term_rows, Source};
 use crate::write::Write;
 use dcis_domain::access::{RecordAccess, RecordId};
 use dcis_domain::audit::AuditAction;
+use dcis_domain::stats::ItemStatValues;
 use dcis_domain::time::to_millis;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The entity type of a bulk load's audit entries.
 pub const BULK_LOAD: &str = "bulk_load";
@@ -220,6 +221,7 @@ impl Write {
         for i in items {
             let at = case_time(&format!("item {}", i.id), &i.case)?;
             let f = &i.fields;
+            let stat = ItemStatValues::of(f);
             seized.push(vec![
                 V::T(i.id.to_string()),
                 V::T(i.case.to_string()),
@@ -246,6 +248,9 @@ impl Write {
                 V::OI(i.measures.count),
                 V::OI(i.measures.square_metres),
                 V::I(at),
+                V::OI(stat.purity_milli),
+                V::OI(stat.price_minor),
+                V::T(stat.price_key),
             ]);
         }
         let mut person = Vec::with_capacity(persons.len());
@@ -342,8 +347,9 @@ impl Write {
             "seizure_item",
             "id, case_id, position, substance, form, quantity, unit, tablet_count, unit_weight_mg, purity, \
              lab_reference, tablet_logo, tablet_logo_key, packaging_kind, packaging_brand, packaging_key, price, \
-             price_currency, price_per, mass_ug, mass_derived, volume_ul, item_count, area_m2, created_at",
-            25,
+             price_currency, price_per, mass_ug, mass_derived, volume_ul, item_count, area_m2, created_at, \
+             purity_milli, price_minor, price_key",
+            28,
             seized,
         )
         .await?;
@@ -381,6 +387,16 @@ impl Write {
         )
         .await?;
         insert_many(self, "search_term", "source, term, record_id", 3, terms).await?;
+        let partitions: BTreeSet<(String, String)> = cases
+            .iter()
+            .map(|c| {
+                (
+                    c.fields.occurred_on.chars().take(7).collect(),
+                    c.fields.province.clone(),
+                )
+            })
+            .collect();
+        self.mark_partitions_dirty(&partitions).await?;
         self.audit(
             AuditAction::Create,
             BULK_LOAD,

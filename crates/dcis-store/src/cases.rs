@@ -12,6 +12,7 @@ use dcis_domain::access::{RecordAccess, RecordId, RecordKind};
 use dcis_domain::case::CaseFields;
 use dcis_domain::ids::{OrganisationId, SeizureItemId};
 use dcis_domain::seizure::SeizureItemFields;
+use dcis_domain::stats::ItemStatValues;
 use dcis_domain::time::to_millis;
 use dcis_policy::records::ReadFilter;
 use serde::Serialize;
@@ -484,6 +485,7 @@ impl Write {
         .execute(self.conn())
         .await?;
         self.index_case(&c.id.to_string()).await?;
+        self.mark_stats_dirty(&c.id.to_string()).await?;
         self.audit_create(RecordKind::Case.as_str(), &c.id.to_string(), c)
             .await?;
         Ok(())
@@ -496,6 +498,8 @@ impl Write {
     ) -> Result<(), StoreError> {
         let f = &after.fields;
         let num = |s: &str| s.parse::<f64>().ok();
+        // The partition the case leaves, and (below) the one it enters.
+        self.mark_stats_dirty(&after.id.to_string()).await?;
         let n = sqlx::query(
             "UPDATE law_case SET reference = $2, occurred_on = $3, occurred_time = $4, province_code = $5, district_code = $6, \
              village_id = $7, border_crossing_id = $8, latitude = $9, longitude = $10, operation_name = $11, detection_method = $12, \
@@ -530,6 +534,7 @@ impl Write {
             return Err(StoreError::NotFound);
         }
         self.index_case(&after.id.to_string()).await?;
+        self.mark_stats_dirty(&after.id.to_string()).await?;
         sqlx::query("UPDATE record_access SET province_code = $2, classification_rank = $3, tlp = $4 WHERE record_id = $1")
             .bind(after.id.to_string())
             .bind(after.access.province.map(|p| p.as_str().to_owned()))
@@ -566,6 +571,7 @@ impl Write {
         before: &ItemRecord,
         after: &ItemRecord,
     ) -> Result<(), StoreError> {
+        self.mark_stats_dirty(&before.case.to_string()).await?;
         self.write_item("UPDATE", after).await?;
         self.audit(
             dcis_domain::audit::AuditAction::Update,
@@ -595,14 +601,15 @@ impl Write {
         let f = &i.fields;
         let sql = if verb == "INSERT" {
             format!(
-                "INSERT INTO seizure_item ({}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+                "INSERT INTO seizure_item ({}, created_at, purity_milli, price_minor, price_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)",
                 ITEM_COLUMNS.replace("si.", "")
             )
         } else {
             "UPDATE seizure_item SET case_id = $2, position = $3, substance = $4, form = $5, quantity = $6, unit = $7, tablet_count = $8, \
              unit_weight_mg = $9, purity = $10, lab_reference = $11, tablet_logo = $12, tablet_logo_key = $13, packaging_kind = $14, \
              packaging_brand = $15, packaging_key = $16, price = $17, price_currency = $18, price_per = $19, mass_ug = $20, \
-             mass_derived = $21, volume_ul = $22, item_count = $23, area_m2 = $24 WHERE id = $1"
+             mass_derived = $21, volume_ul = $22, item_count = $23, area_m2 = $24, purity_milli = $25, price_minor = $26, \
+             price_key = $27 WHERE id = $1"
                 .to_owned()
         };
         let q = sqlx::query(&sql)
@@ -636,10 +643,16 @@ impl Write {
         } else {
             q
         };
+        let stat = ItemStatValues::of(f);
+        let q = q
+            .bind(stat.purity_milli)
+            .bind(stat.price_minor)
+            .bind(stat.price_key);
         let n = q.execute(self.conn()).await?.rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        self.mark_stats_dirty(&i.case.to_string()).await?;
         self.index_case(&i.case.to_string()).await
     }
 }

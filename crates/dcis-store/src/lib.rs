@@ -29,6 +29,7 @@ mod reports;
 mod rows;
 mod search;
 mod security;
+mod stats;
 mod user;
 mod write;
 
@@ -45,5 +46,6 @@ pub use open::{Backend, OpenOptions, SchemaStatus, Store};
 pub use persons::{CasePersonRecord, PersonRecord};
 pub use reports::{ReportCase, ReportCaseFacts, ReportCursor, ReportItem, REPORT_BATCH};
 pub use security::{NewSession, SessionRow};
+pub use stats::{Source as StatsSource, StatCell, StatsQuery};
 pub use user::{UserFilter, UserRow};
 pub use write::{AuditContext, Write};

@@ -215,7 +215,8 @@ impl Store {
 
     /// Applies the migrations this build has and the database lacks, then
     /// fills the search words of rows stored before they existed (see
-    /// `search.rs`). A database from a newer dcis is refused before
+    /// `search.rs`) and the items' analysis values, and brings the
+    /// analysis roll-up up to date (`stats.rs`). A database from a newer dcis is refused before
     /// anything is touched.
     pub async fn migrate(&self) -> Result<SchemaStatus, StoreError> {
         let status = self.schema_status().await?;
@@ -227,6 +228,8 @@ impl Store {
         }
         self.backend.migrator().run(&self.pool).await?;
         self.fill_search_words().await?;
+        self.fill_item_stat_values().await?;
+        self.refresh_stats().await?;
         self.optimize().await?;
         self.schema_status().await
     }

@@ -208,6 +208,7 @@ impl Write {
             .bind(to_millis(self.at()))
             .execute(self.conn())
             .await?;
+        self.mark_stats_dirty(&link.case.to_string()).await?;
         let after = serde_json::json!({ "person_linked": link }).to_string();
         self.audit(
             dcis_domain::audit::AuditAction::Update,
@@ -244,6 +245,7 @@ impl Write {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        self.mark_stats_dirty(&after.case.to_string()).await?;
         self.audit(
             dcis_domain::audit::AuditAction::Update,
             RecordKind::Case.as_str(),

@@ -204,6 +204,7 @@ impl Write {
         case: &str,
         before: serde_json::Value,
     ) -> Result<(), StoreError> {
+        self.mark_stats_dirty(case).await?;
         let n = sqlx::query(&format!(
             "DELETE FROM {table} WHERE {key_column} = $1 AND case_id = $2"
         ))

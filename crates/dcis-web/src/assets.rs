@@ -26,6 +26,23 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../static/dcis.js"),
     },
     Asset {
+        name: "analysis.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/analysis.js"),
+    },
+    // Apache ECharts 6.0.0 from npm (dist/echarts.min.js), pinned and
+    // vendored by scripts/vendor-echarts; Apache-2.0.
+    Asset {
+        name: "echarts.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/vendor/echarts.min.js"),
+    },
+    Asset {
+        name: "LICENSE-echarts.txt",
+        content_type: "text/plain; charset=utf-8",
+        bytes: include_bytes!("../static/vendor/LICENSE-echarts.txt"),
+    },
+    Asset {
         name: "NotoSansLao-Regular.woff2",
         content_type: "font/woff2",
         bytes: include_bytes!("../../../assets/fonts/NotoSansLao-Regular.woff2"),

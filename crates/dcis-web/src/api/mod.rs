@@ -15,6 +15,7 @@ mod import;
 pub mod openapi;
 mod records;
 mod reports;
+pub(crate) mod stats;
 
 use crate::auth::{Via, Viewer};
 use crate::error::{ApiError, ErrorInfo};
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cases::routes())
         .merge(export::routes())
         .merge(import::routes())
+        .merge(stats::routes())
         .merge(reports::routes())
         .merge(alerts::routes())
 }

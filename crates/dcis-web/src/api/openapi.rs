@@ -14,7 +14,7 @@
 //! source already shows, and holds no data; tools fetch it without
 //! credentials. Every operation it lists still needs a token or a session.
 
-use super::{alerts, cases, dto, export, handlers, import, records, reports};
+use super::{alerts, cases, dto, export, handlers, import, records, reports, stats};
 use crate::error::{ApiError, ErrorInfo, FieldProblem, Problem};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -101,6 +101,9 @@ const PREFIX: &str = "/api/v1";
         records::remove_member,
         records::sources,
         records::register_source,
+        stats::dashboard,
+        stats::table,
+        stats::trends,
         reports::arq,
         alerts::list,
         alerts::read,
@@ -128,6 +131,7 @@ struct V1;
     tags(
         (name = "account", description = "The caller and their API tokens"),
         (name = "users", description = "User administration"),
+        (name = "analysis", description = "Dashboard, tables and trends over the caller's scope, small cells hidden"),
         (name = "organisations", description = "Agencies and their units"),
         (name = "geography", description = "Provinces, districts, villages, border crossings"),
         (name = "cases", description = "Cases, seized items and objects"),

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 pub(crate) mod alerts;
+mod analysis;
 mod audit;
 mod cases;
 pub(crate) mod export;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(export::routes())
         .merge(import::routes())
         .merge(groups::routes())
+        .merge(analysis::routes())
         .merge(reports::routes())
         .merge(alerts::routes())
 }
@@ -125,6 +127,11 @@ impl Ctx {
         self.tr.t1(key, "n", n)
     }
 
+    /// Is the current path (without its query) `p`?
+    pub fn path_is(&self, p: &str) -> bool {
+        self.here.split('?').next() == Some(p)
+    }
+
     pub fn is_section(&self, s: &str) -> bool {
         self.section == s
     }
@@ -140,6 +147,11 @@ impl Ctx {
 
     pub fn js(&self) -> String {
         crate::assets::url("dcis.js")
+    }
+
+    /// The versioned URL of another embedded asset.
+    pub fn asset(&self, name: &str) -> String {
+        crate::assets::url(name)
     }
 }
 
