@@ -274,11 +274,28 @@ fn raw_sql(
     let uses_people = uses(Level::Person, &person_conds);
     let n = keys.len();
     let sep = if n == 0 { "" } else { ", " };
-    const ITEM_JOIN: &str = "JOIN seizure_item si ON si.case_id = lc.id";
-    const PERSON_JOIN: &str =
-        "JOIN case_person cp ON cp.case_id = lc.id JOIN person p ON p.id = cp.person_id";
-    let render_conds = |binds: &mut Vec<Bind>, extra: &[&[(StatDim, Cond)]]| -> String {
-        let mut c = vec![w.render(binds)];
+    // Joins are written as CROSS JOIN with their conditions in WHERE: on
+    // SQLite that fixes the join order (the case first, found by its
+    // province and date, then its items or people by their case index)
+    // whatever statistics the connection holds; PostgreSQL plans them
+    // like any inner join.
+    const ITEM_JOIN: (&str, &str) = (" CROSS JOIN seizure_item si", "si.case_id = lc.id");
+    const PERSON_JOIN: (&str, &str) = (
+        " CROSS JOIN case_person cp CROSS JOIN person p",
+        "cp.case_id = lc.id AND p.id = cp.person_id",
+    );
+    // `restrict`: apply the period, scope and case conditions (not needed
+    // on rows read through a distinct table, which applied them already:
+    // the case is then found by its id alone).
+    let render_conds = |binds: &mut Vec<Bind>,
+                        joins: &[&str],
+                        restrict: bool,
+                        extra: &[&[(StatDim, Cond)]]|
+     -> String {
+        let mut c: Vec<String> = joins.iter().map(|j| (*j).to_owned()).collect();
+        if restrict {
+            c.push(w.render(binds));
+        }
         for cs in extra {
             for (d, cond) in cs.iter() {
                 c.push(dim_cond(*d, cond, binds));
@@ -299,10 +316,10 @@ fn raw_sql(
             .join(", ")
     };
     // The distinct values of one level's keys per case, restricted like
-    // the outer rows.
+    // the outer rows; the outer rows are read from it, case by case.
     let distinct = |alias: &str,
                     level: Level,
-                    join: &str,
+                    join: (&str, &str),
                     level_conds: &[(StatDim, Cond)],
                     binds: &mut Vec<Bind>|
      -> String {
@@ -313,24 +330,26 @@ fn raw_sql(
                 .filter(|(_, (_, l))| *l == level)
                 .map(|(i, (e, _))| format!("{e} AS d{i}")),
         );
-        let where_sql = render_conds(binds, &[level_conds]);
+        let where_sql = render_conds(binds, &[join.1], true, &[level_conds]);
         format!(
-            " JOIN (SELECT DISTINCT {} FROM law_case lc {join} WHERE {where_sql}) {alias} ON {alias}.case_id = lc.id",
-            sel.join(", ")
+            "(SELECT DISTINCT {} FROM law_case lc{} WHERE {where_sql}) {alias} CROSS JOIN ",
+            sel.join(", "),
+            join.0
         )
     };
 
     // Cases: every level's rows joined; distinct cases counted.
     let mut from = String::from("law_case lc");
+    let mut joins = Vec::new();
     if uses_items {
-        from.push(' ');
-        from.push_str(ITEM_JOIN);
+        from.push_str(ITEM_JOIN.0);
+        joins.push(ITEM_JOIN.1);
     }
     if uses_people {
-        from.push(' ');
-        from.push_str(PERSON_JOIN);
+        from.push_str(PERSON_JOIN.0);
+        joins.push(PERSON_JOIN.1);
     }
-    let where_sql = render_conds(binds, &[&item_conds, &person_conds]);
+    let where_sql = render_conds(binds, &joins, true, &[&item_conds, &person_conds]);
     let zeros = Totals::COLUMNS[1..]
         .iter()
         .map(|c| format!("0 AS {c}"))
@@ -343,20 +362,19 @@ fn raw_sql(
     );
 
     // Items: one row per item; the people's keys from a distinct table.
-    let mut from = format!("law_case lc {ITEM_JOIN}");
-    let other = if uses_people {
-        from.push_str(&distinct(
-            "pd",
-            Level::Person,
-            PERSON_JOIN,
-            &person_conds,
-            binds,
-        ));
-        Some((Level::Person, "pd"))
+    let (mut from, other, mut joins) = if uses_people {
+        (
+            distinct("pd", Level::Person, PERSON_JOIN, &person_conds, binds),
+            Some((Level::Person, "pd")),
+            vec!["lc.id = pd.case_id"],
+        )
     } else {
-        None
+        (String::new(), None, Vec::new())
     };
-    let where_sql = render_conds(binds, &[&item_conds]);
+    from.push_str("law_case lc");
+    from.push_str(ITEM_JOIN.0);
+    joins.push(ITEM_JOIN.1);
+    let where_sql = render_conds(binds, &joins, other.is_none(), &[&item_conds]);
     let item_part = format!(
         "SELECT {}{sep}0 AS cases, COUNT(*) AS items, {}, 0 AS persons, SUM(si.purity_milli) AS purity_milli, \
          COUNT(si.purity_milli) AS purity_n, SUM(CASE WHEN si.price_key <> '' THEN si.price_minor END) AS price_minor, \
@@ -368,14 +386,19 @@ fn raw_sql(
 
     // Persons: one row per person in a case; the items' keys from a
     // distinct table.
-    let mut from = format!("law_case lc {PERSON_JOIN}");
-    let other = if uses_items {
-        from.push_str(&distinct("sd", Level::Item, ITEM_JOIN, &item_conds, binds));
-        Some((Level::Item, "sd"))
+    let (mut from, other, mut joins) = if uses_items {
+        (
+            distinct("sd", Level::Item, ITEM_JOIN, &item_conds, binds),
+            Some((Level::Item, "sd")),
+            vec!["lc.id = sd.case_id"],
+        )
     } else {
-        None
+        (String::new(), None, Vec::new())
     };
-    let where_sql = render_conds(binds, &[&person_conds]);
+    from.push_str("law_case lc");
+    from.push_str(PERSON_JOIN.0);
+    joins.push(PERSON_JOIN.1);
+    let where_sql = render_conds(binds, &joins, other.is_none(), &[&person_conds]);
     let person_part = format!(
         "SELECT {}{sep}0 AS cases, 0 AS items, 0 AS mass_ug, 0 AS tablets, 0 AS volume_ul, 0 AS units, 0 AS plants, \
          0 AS area_m2, COUNT(*) AS persons, 0 AS purity_milli, 0 AS purity_n, 0 AS price_minor, 0 AS price_n \
