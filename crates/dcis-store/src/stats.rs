@@ -257,8 +257,34 @@ fn raw_sql(
     keys: &[(String, Level)],
     w: &CaseWhere,
     conds: &[(StatDim, Cond)],
+    sqlite: bool,
     binds: &mut Vec<Bind>,
 ) -> String {
+    // On SQLite, each table is read through a named index: the plan then
+    // does not depend on the planner statistics a connection loaded (a
+    // connection opened when the tables were small keeps statistics that
+    // make full scans look cheap: two minutes instead of a quarter of a
+    // second per partition, measured). PostgreSQL plans from its own.
+    let hint = |index: &str| {
+        if sqlite {
+            format!(" INDEXED BY {index}")
+        } else {
+            String::new()
+        }
+    };
+    // A case found by province and date, or by date alone, or by its id.
+    let case_by_place = if w.provinces.as_ref().is_some_and(|p| !p.is_empty()) {
+        hint("law_case_province")
+    } else {
+        hint("law_case_occurred")
+    };
+    let case_by_id = hint("sqlite_autoindex_law_case_1");
+    let item_join = format!(" CROSS JOIN seizure_item si{}", hint("seizure_item_case"));
+    let person_join = format!(
+        " CROSS JOIN case_person cp{} CROSS JOIN person p{}",
+        hint("sqlite_autoindex_case_person_1"),
+        hint("sqlite_autoindex_person_1")
+    );
     let of_level = |l: Level| -> Vec<(StatDim, Cond)> {
         conds
             .iter()
@@ -274,11 +300,25 @@ fn raw_sql(
     let uses_people = uses(Level::Person, &person_conds);
     let n = keys.len();
     let sep = if n == 0 { "" } else { ", " };
-    const ITEM_JOIN: &str = "JOIN seizure_item si ON si.case_id = lc.id";
-    const PERSON_JOIN: &str =
-        "JOIN case_person cp ON cp.case_id = lc.id JOIN person p ON p.id = cp.person_id";
-    let render_conds = |binds: &mut Vec<Bind>, extra: &[&[(StatDim, Cond)]]| -> String {
-        let mut c = vec![w.render(binds)];
+    // Joins are written as CROSS JOIN with their conditions in WHERE: on
+    // SQLite that fixes the join order (the case first, found by its
+    // province and date, then its items or people by their case index)
+    // whatever statistics the connection holds; PostgreSQL plans them
+    // like any inner join.
+    let item_join: (&str, &str) = (&item_join, "si.case_id = lc.id");
+    let person_join: (&str, &str) = (&person_join, "cp.case_id = lc.id AND p.id = cp.person_id");
+    // `restrict`: apply the period, scope and case conditions (not needed
+    // on rows read through a distinct table, which applied them already:
+    // the case is then found by its id alone).
+    let render_conds = |binds: &mut Vec<Bind>,
+                        joins: &[&str],
+                        restrict: bool,
+                        extra: &[&[(StatDim, Cond)]]|
+     -> String {
+        let mut c: Vec<String> = joins.iter().map(|j| (*j).to_owned()).collect();
+        if restrict {
+            c.push(w.render(binds));
+        }
         for cs in extra {
             for (d, cond) in cs.iter() {
                 c.push(dim_cond(*d, cond, binds));
@@ -299,10 +339,10 @@ fn raw_sql(
             .join(", ")
     };
     // The distinct values of one level's keys per case, restricted like
-    // the outer rows.
+    // the outer rows; the outer rows are read from it, case by case.
     let distinct = |alias: &str,
                     level: Level,
-                    join: &str,
+                    join: (&str, &str),
                     level_conds: &[(StatDim, Cond)],
                     binds: &mut Vec<Bind>|
      -> String {
@@ -313,24 +353,26 @@ fn raw_sql(
                 .filter(|(_, (_, l))| *l == level)
                 .map(|(i, (e, _))| format!("{e} AS d{i}")),
         );
-        let where_sql = render_conds(binds, &[level_conds]);
+        let where_sql = render_conds(binds, &[join.1], true, &[level_conds]);
         format!(
-            " JOIN (SELECT DISTINCT {} FROM law_case lc {join} WHERE {where_sql}) {alias} ON {alias}.case_id = lc.id",
-            sel.join(", ")
+            "(SELECT DISTINCT {} FROM law_case lc{case_by_place}{} WHERE {where_sql}) {alias} CROSS JOIN ",
+            sel.join(", "),
+            join.0
         )
     };
 
     // Cases: every level's rows joined; distinct cases counted.
-    let mut from = String::from("law_case lc");
+    let mut from = format!("law_case lc{case_by_place}");
+    let mut joins = Vec::new();
     if uses_items {
-        from.push(' ');
-        from.push_str(ITEM_JOIN);
+        from.push_str(item_join.0);
+        joins.push(item_join.1);
     }
     if uses_people {
-        from.push(' ');
-        from.push_str(PERSON_JOIN);
+        from.push_str(person_join.0);
+        joins.push(person_join.1);
     }
-    let where_sql = render_conds(binds, &[&item_conds, &person_conds]);
+    let where_sql = render_conds(binds, &joins, true, &[&item_conds, &person_conds]);
     let zeros = Totals::COLUMNS[1..]
         .iter()
         .map(|c| format!("0 AS {c}"))
@@ -343,20 +385,24 @@ fn raw_sql(
     );
 
     // Items: one row per item; the people's keys from a distinct table.
-    let mut from = format!("law_case lc {ITEM_JOIN}");
-    let other = if uses_people {
-        from.push_str(&distinct(
-            "pd",
-            Level::Person,
-            PERSON_JOIN,
-            &person_conds,
-            binds,
-        ));
-        Some((Level::Person, "pd"))
+    let (mut from, other, mut joins) = if uses_people {
+        (
+            distinct("pd", Level::Person, person_join, &person_conds, binds),
+            Some((Level::Person, "pd")),
+            vec!["lc.id = pd.case_id"],
+        )
     } else {
-        None
+        (String::new(), None, Vec::new())
     };
-    let where_sql = render_conds(binds, &[&item_conds]);
+    from.push_str("law_case lc");
+    from.push_str(if other.is_some() {
+        &case_by_id
+    } else {
+        &case_by_place
+    });
+    from.push_str(item_join.0);
+    joins.push(item_join.1);
+    let where_sql = render_conds(binds, &joins, other.is_none(), &[&item_conds]);
     let item_part = format!(
         "SELECT {}{sep}0 AS cases, COUNT(*) AS items, {}, 0 AS persons, SUM(si.purity_milli) AS purity_milli, \
          COUNT(si.purity_milli) AS purity_n, SUM(CASE WHEN si.price_key <> '' THEN si.price_minor END) AS price_minor, \
@@ -368,14 +414,24 @@ fn raw_sql(
 
     // Persons: one row per person in a case; the items' keys from a
     // distinct table.
-    let mut from = format!("law_case lc {PERSON_JOIN}");
-    let other = if uses_items {
-        from.push_str(&distinct("sd", Level::Item, ITEM_JOIN, &item_conds, binds));
-        Some((Level::Item, "sd"))
+    let (mut from, other, mut joins) = if uses_items {
+        (
+            distinct("sd", Level::Item, item_join, &item_conds, binds),
+            Some((Level::Item, "sd")),
+            vec!["lc.id = sd.case_id"],
+        )
     } else {
-        None
+        (String::new(), None, Vec::new())
     };
-    let where_sql = render_conds(binds, &[&person_conds]);
+    from.push_str("law_case lc");
+    from.push_str(if other.is_some() {
+        &case_by_id
+    } else {
+        &case_by_place
+    });
+    from.push_str(person_join.0);
+    joins.push(person_join.1);
+    let where_sql = render_conds(binds, &joins, other.is_none(), &[&person_conds]);
     let person_part = format!(
         "SELECT {}{sep}0 AS cases, 0 AS items, 0 AS mass_ug, 0 AS tablets, 0 AS volume_ul, 0 AS units, 0 AS plants, \
          0 AS area_m2, COUNT(*) AS persons, 0 AS purity_milli, 0 AS purity_n, 0 AS price_minor, 0 AS price_n \
@@ -524,7 +580,8 @@ impl Store {
             })
             .collect();
         let mut binds = Vec::new();
-        let sql = raw_sql(&keys, &w, &conds, &mut binds);
+        let sqlite = self.backend == crate::open::Backend::Sqlite;
+        let sql = raw_sql(&keys, &w, &conds, sqlite, &mut binds);
         let rows = bind_all(sqlx::query(&sql), &binds)
             .fetch_all(&self.pool)
             .await?;
@@ -770,7 +827,13 @@ impl Store {
                 }
             }
             let mut binds = Vec::new();
-            let select = raw_sql(&keys, &w, &conds, &mut binds);
+            let select = raw_sql(
+                &keys,
+                &w,
+                &conds,
+                self.backend == crate::open::Backend::Sqlite,
+                &mut binds,
+            );
             let dim_name = dim.map(|d| d.as_str()).unwrap_or("all");
             let value = if dim.is_some() { "k3" } else { "''" };
             let cols = Totals::COLUMNS.join(", ");
