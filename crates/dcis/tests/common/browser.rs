@@ -225,13 +225,25 @@ pub async fn wait_for(c: &Client, s: &Server, css: &str, what: &str) -> Element 
 }
 
 /// The text of the first element `css` of the current page.
+/// Like [`body_text`], it reads the element again when the page replaced it
+/// between finding and reading.
 pub async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css:?} on the page: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let mut tries = 0;
+    loop {
+        let el = c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css:?} on the page: {e}"));
+        match el.text().await {
+            Ok(t) => return t,
+            Err(e) if tries < 10 => {
+                tries += 1;
+                eprintln!("reading {css:?} again: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("the text of {css:?}: {e}"),
+        }
+    }
 }
 
 /// Replaces the value of the form field `css` with `value`, typed as a
