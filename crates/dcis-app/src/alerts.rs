@@ -201,7 +201,7 @@ impl App {
                 }
             }
         }
-        let d = disclosure(a.case_count, readable_cases.len());
+        let d = disclosure(a.case_count, ids.len(), readable_cases.len());
         if d == Disclosure::Withheld {
             a.figures = serde_json::Value::Null;
             a.case_ids.clear();

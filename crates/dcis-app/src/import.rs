@@ -409,14 +409,15 @@ impl App {
                 w.commit().await?;
             }
         }
-        // The analysis roll-up of the imported months is rebuilt now rather
-        // than on the next dashboard read.
+        // A large import can change the tables' shape enough for the query
+        // planner's statistics to mislead it (Store::optimize); fresh ones
+        // first, for the roll-up's queries. The analysis roll-up of the
+        // imported months is rebuilt now rather than on the next dashboard
+        // read.
+        self.store.optimize().await?;
         self.store.refresh_stats().await?;
         report.id = Some(import_id);
         report.written = true;
-        // A large import can change the tables' shape enough for the query
-        // planner's statistics to mislead it (Store::optimize).
-        self.store.optimize().await?;
         // The import is committed; the early-warning rules see its cases.
         self.run_alerts_logged("import").await;
         Ok(report)

@@ -17,16 +17,13 @@ use dcis_app::cases::CaseForm;
 use dcis_app::generate::GenerateOptions;
 use dcis_app::reports::ReportFormat;
 use dcis_app::users::NewUserInput;
-use dcis_app::{App, AppError};
+use dcis_app::AppError;
 use dcis_domain::case::CaseFields;
 use dcis_domain::seizure::SeizureItemFields;
 use dcis_i18n::Catalogue;
 use dcis_policy::Denied;
-use dcis_store::{OpenOptions, Store};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicI64, AtomicU64};
-use std::sync::Arc;
 use time::macros::date;
 
 /// The ARQ row of each local drug code, restated from docs/reports.md.
@@ -286,29 +283,6 @@ fn distinct_cases(u: Option<&Units>) -> u64 {
             .len() as u64
     })
     .unwrap_or(0)
-}
-
-async fn demo(db: Db) -> (App, String) {
-    let url = fresh_url(db).await;
-    let store = Store::open(
-        &url,
-        &OpenOptions {
-            create: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    // 2026-09-21 (local), as in the other application tests.
-    let app = dcis_app::setup::demo(
-        store,
-        Arc::new(TestClock(AtomicI64::new(1_790_000_000_000))),
-        Arc::new(CounterIds(AtomicU64::new(1))),
-        dcis_app::Settings::default(),
-    )
-    .await
-    .unwrap();
-    (app, url)
 }
 
 fn item(substance: &str, form: &str, quantity: &str, unit: &str) -> SeizureItemFields {

@@ -14,35 +14,8 @@ use dcis_app::generate::{GenerateOptions, Summary};
 use dcis_app::App;
 use dcis_domain::access::RecordId;
 use dcis_domain::case::CaseFields;
-use dcis_store::{OpenOptions, Store};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::atomic::{AtomicI64, AtomicU64};
-use std::sync::Arc;
 use time::macros::date;
-
-/// A demo installation with a fixed clock (2026-09-21) and counter ids:
-/// two of them hold the same organisations and units, ids included.
-async fn demo(db: Db) -> (App, String) {
-    let url = fresh_url(db).await;
-    let store = Store::open(
-        &url,
-        &OpenOptions {
-            create: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let app = dcis_app::setup::demo(
-        store,
-        Arc::new(TestClock(AtomicI64::new(1_790_000_000_000))),
-        Arc::new(CounterIds(AtomicU64::new(1))),
-        dcis_app::Settings::default(),
-    )
-    .await
-    .unwrap();
-    (app, url)
-}
 
 async fn generate(app: &App, seed: u64, items: u64) -> (Summary, String) {
     let mut truth: Vec<u8> = Vec::new();

@@ -44,17 +44,18 @@ impl Month {
         let t = s.trim();
         let bad = || FieldError::new(field, "err-month").with("value", t);
         let b = t.as_bytes();
-        if !(b.len() == 7 || b.len() == 10) || b[4] != b'-' {
+        // Bytes, not string slices: the checks come before any slicing, so a
+        // multi-byte character where a digit belongs is an error, not a
+        // slice through a character (a panic).
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let date_tail = b.len() == 10 && b[7] == b'-' && digits(8..10);
+        if !(b.len() == 7 || date_tail) || b[4] != b'-' || !digits(0..4) || !digits(5..7) {
             return Err(bad());
         }
-        let year: u16 = t[..4].parse().map_err(|_| bad())?;
-        let month: u8 = t[5..7].parse().map_err(|_| bad())?;
-        if !t[..4].bytes().all(|c| c.is_ascii_digit())
-            || !t[5..7].bytes().all(|c| c.is_ascii_digit())
-        {
-            return Err(bad());
-        }
-        Self::new(year, month).ok_or_else(bad)
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+        let month = u8::try_from(num(5..7)).map_err(|_| bad())?;
+        Self::new(num(0..4), month).ok_or_else(bad)
     }
 
     pub fn year(&self) -> u16 {
@@ -663,6 +664,17 @@ mod tests {
 
     #[test]
     fn months_and_periods() {
+        // A multi-byte character where a digit belongs is refused, never a
+        // slice through the character.
+        for bad in [
+            "2024-0\u{e9}xx",
+            "\u{e9}024-05",
+            "2024-\u{e9}",
+            "20\u{e9}-05",
+            "2024-05-\u{e9}",
+        ] {
+            assert!(Month::parse("from", bad).is_err(), "{bad:?}");
+        }
         let m = Month::parse("from", "2025-04").unwrap();
         assert_eq!(m.to_string(), "2025-04");
         assert_eq!(m.quarter(), 2);

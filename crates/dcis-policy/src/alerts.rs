@@ -62,10 +62,14 @@ pub enum Disclosure {
     Withheld,
 }
 
-/// The disclosure of an alert behind `case_count` cases, of which
-/// `readable` are readable by the actor.
-pub fn disclosure(case_count: i64, readable: usize) -> Disclosure {
-    if case_count >= MIN_CELL || i64::try_from(readable).is_ok_and(|r| r >= case_count) {
+/// The disclosure of an alert behind `case_count` cases, whose stored case
+/// ids number `stored`, of which `readable` are readable by the actor. A
+/// small alert is shown in full only when the actor may read every case it
+/// names and those are all the cases behind it: counts alone would let one
+/// readable case unrelated to the figures stand in for an unreadable one.
+pub fn disclosure(case_count: i64, stored: usize, readable: usize) -> Disclosure {
+    let all_read = readable == stored && i64::try_from(stored).is_ok_and(|s| s >= case_count);
+    if case_count >= MIN_CELL || all_read {
         Disclosure::Full
     } else {
         Disclosure::Withheld
@@ -78,18 +82,27 @@ mod tests {
 
     #[test]
     fn small_alerts_need_every_case_readable() {
-        // (cases behind, readable, expected), written out from the page.
+        // (cases behind, ids stored, readable, expected), written out from
+        // the page.
         let table = [
-            (1, 0, Disclosure::Withheld),
-            (1, 1, Disclosure::Full),
-            (2, 1, Disclosure::Withheld),
-            (2, 2, Disclosure::Full),
-            (3, 0, Disclosure::Full),
-            (40, 0, Disclosure::Full),
-            (0, 0, Disclosure::Full),
+            (1, 1, 0, Disclosure::Withheld),
+            (1, 1, 1, Disclosure::Full),
+            (2, 2, 1, Disclosure::Withheld),
+            (2, 2, 2, Disclosure::Full),
+            // One readable case among stored ids that are not all read.
+            (1, 2, 1, Disclosure::Withheld),
+            // Fewer ids stored than cases behind: not all are known read.
+            (2, 1, 1, Disclosure::Withheld),
+            (3, 3, 0, Disclosure::Full),
+            (40, 0, 0, Disclosure::Full),
+            (0, 0, 0, Disclosure::Full),
         ];
-        for (n, r, d) in table {
-            assert_eq!(disclosure(n, r), d, "{n} cases, {r} readable");
+        for (n, s, r, d) in table {
+            assert_eq!(
+                disclosure(n, s, r),
+                d,
+                "{n} cases, {s} stored, {r} readable"
+            );
         }
     }
 }

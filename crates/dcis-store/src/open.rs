@@ -229,15 +229,20 @@ impl Store {
         self.backend.migrator().run(&self.pool).await?;
         self.fill_search_words().await?;
         self.fill_item_stat_values().await?;
+        // Statistics before the roll-up's rebuild, whose queries plan by
+        // them. PostgreSQL's autovacuum keeps its own; analysing every table
+        // at each start of each command would only cost time there.
+        if self.backend == Backend::Sqlite {
+            self.optimize().await?;
+        }
         self.refresh_stats().await?;
-        self.optimize().await?;
         self.schema_status().await
     }
 
     /// Brings the query planner's statistics up to date where the tables
     /// have changed much since they were last gathered. dcis calls it when
     /// it opens a database and after each bulk load (import, `dcis
-    /// generate`).
+    /// generate`; on PostgreSQL only the latter).
     ///
     /// SQLite has no statistics until `ANALYZE` runs, and without them it
     /// guesses that an equality on any indexed column finds about ten rows:

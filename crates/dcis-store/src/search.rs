@@ -217,38 +217,28 @@ impl Store {
     /// (rows written before migration 0007 or 0008, or by an older dcis).
     /// Walks each table once in id order; returns how many rows were filled.
     pub(crate) async fn fill_search_words(&self) -> Result<u64, StoreError> {
-        let cases = self
-            .fill(
-                "SELECT id FROM law_case WHERE search_words IS NULL AND id > $1 ORDER BY id LIMIT $2",
-                |conn, id| Box::pin(index_case(conn, id)),
-            )
-            .await?;
-        let persons = self
-            .fill(
-                "SELECT id FROM person WHERE search_words IS NULL AND id > $1 ORDER BY id LIMIT $2",
-                |conn, id| Box::pin(index_person_row(conn, id)),
-            )
-            .await?;
+        let cases = self.fill(Source::Case).await?;
+        let persons = self.fill(Source::Person).await?;
         if cases + persons > 0 {
             tracing::info!(cases, persons, "search words filled");
         }
         Ok(cases + persons)
     }
 
-    async fn fill(
-        &self,
-        select: &str,
-        index: impl for<'c> Fn(
-            &'c mut AnyConnection,
-            &'c str,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<(), StoreError>> + Send + 'c>,
-        >,
-    ) -> Result<u64, StoreError> {
+    /// Fills the cases' (`Source::Case`) or persons' rows still NULL.
+    async fn fill(&self, what: Source) -> Result<u64, StoreError> {
+        let table = if what == Source::Person {
+            "person"
+        } else {
+            "law_case"
+        };
+        let select = format!(
+            "SELECT id FROM {table} WHERE search_words IS NULL AND id > $1 ORDER BY id LIMIT $2"
+        );
         let mut last = String::new();
         let mut filled = 0;
         loop {
-            let rows = sqlx::query(select)
+            let rows = sqlx::query(&select)
                 .bind(&last)
                 .bind(BATCH)
                 .fetch_all(&self.pool)
@@ -267,7 +257,11 @@ impl Store {
             };
             let mut tx = self.pool.begin().await?;
             for id in &ids {
-                index(&mut tx, id).await?;
+                if what == Source::Person {
+                    index_person_row(&mut tx, id).await?;
+                } else {
+                    index_case(&mut tx, id).await?;
+                }
                 filled += 1;
             }
             tx.commit().await?;
@@ -334,14 +328,13 @@ impl Store {
         let object_keys = dcis_domain::objects::query_keys(q);
         let mut spent = match &reference {
             _ if choice != PlanChoice::Auto => 0,
-            Some(r) => self.count_terms(Source::Reference, r).await?,
+            Some(r) => self.count_terms(&[Source::Reference], r).await?,
             None => 0,
         };
         let mut rarest: Option<(i64, &String)> = None;
         for w in &words {
             let n = if choice == PlanChoice::Auto {
-                self.count_terms(Source::Case, w).await?
-                    + self.count_terms(Source::Person, w).await?
+                self.count_terms(&[Source::Case, Source::Person], w).await?
             } else {
                 0
             };
@@ -365,19 +358,25 @@ impl Store {
         })
     }
 
-    /// How many terms of `source` start with `prefix`, counted up to just
+    /// How many terms of `sources` start with `prefix`, counted up to just
     /// past [`PICK_UP_TO`].
-    async fn count_terms(&self, source: Source, prefix: &str) -> Result<i64, StoreError> {
-        let row = sqlx::query(
+    async fn count_terms(&self, sources: &[Source], prefix: &str) -> Result<i64, StoreError> {
+        // Sources are fixed words of this module, not input.
+        let sources: Vec<String> = sources
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        let sql = format!(
             "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM search_term \
-             WHERE source = $1 AND term >= $2 AND term < $3 LIMIT $4) found",
-        )
-        .bind(source.as_str())
-        .bind(prefix)
-        .bind(search::prefix_end(prefix))
-        .bind(PICK_UP_TO + 1)
-        .fetch_one(&self.pool)
-        .await?;
+             WHERE source IN ({}) AND term >= $1 AND term < $2 LIMIT $3) found",
+            sources.join(", ")
+        );
+        let row = sqlx::query(&sql)
+            .bind(prefix)
+            .bind(search::prefix_end(prefix))
+            .bind(PICK_UP_TO + 1)
+            .fetch_one(&self.pool)
+            .await?;
         int(&row, "n")
     }
 }

@@ -119,13 +119,36 @@ fn dim_present(d: StatDim) -> Option<&'static str> {
     }
 }
 
+/// SQL true when `expr` is a non-empty text of ASCII digits and the
+/// characters `also` only (REPLACE, on both engines alike).
+fn only_digits_sql(expr: &str, also: &str) -> String {
+    let mut stripped = expr.to_owned();
+    for c in "0123456789".chars().chain(also.chars()) {
+        stripped = format!("REPLACE({stripped}, '{c}', '')");
+    }
+    format!("({expr} <> '' AND {stripped} = '')")
+}
+
 /// A person's age in full years on the case's date: the stated age, or
 /// the years from the date of birth.
+///
+/// The person's columns hold what was entered, validated but not
+/// normalised (an age may be typed in Lao digits, a date with one-digit
+/// months): only ASCII forms the SQL can read are converted, any other is
+/// an unknown age. PostgreSQL would otherwise fail the whole query on one
+/// such value (SQLite would read it as 0). Normalised age columns, written
+/// with the person, would count those too.
 fn age_sql() -> String {
-    "(CASE WHEN p.age <> '' THEN CAST(CAST(p.age AS DOUBLE PRECISION) AS BIGINT) \
-     WHEN p.birth_date <> '' THEN CAST(substr(lc.occurred_on, 1, 4) AS BIGINT) - CAST(substr(p.birth_date, 1, 4) AS BIGINT) \
-     - (CASE WHEN substr(lc.occurred_on, 6, 5) < substr(p.birth_date, 6, 5) THEN 1 ELSE 0 END) END)"
-        .into()
+    let age_ok = only_digits_sql("p.age", ".");
+    let birth_ok = format!(
+        "(LENGTH(p.birth_date) = 10 AND substr(p.birth_date, 5, 1) = '-' AND substr(p.birth_date, 8, 1) = '-' AND {})",
+        only_digits_sql("p.birth_date", "-")
+    );
+    format!(
+        "(CASE WHEN {age_ok} THEN CAST(CAST(p.age AS DOUBLE PRECISION) AS BIGINT) \
+         WHEN {birth_ok} THEN CAST(substr(lc.occurred_on, 1, 4) AS BIGINT) - CAST(substr(p.birth_date, 1, 4) AS BIGINT) \
+         - (CASE WHEN substr(lc.occurred_on, 6, 5) < substr(p.birth_date, 6, 5) THEN 1 ELSE 0 END) END)"
+    )
 }
 
 fn age_group_sql() -> String {

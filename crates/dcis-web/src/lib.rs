@@ -17,6 +17,15 @@ pub mod imports;
 pub mod middleware;
 pub mod pages;
 
+/// The highest page number a list accepts: far past any list (a million
+/// pages of 50), low enough that offsets computed from it never overflow.
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// The page number asked for, within 1..=[`MAX_PAGE`] (absent: the first).
+pub fn page_number(asked: Option<i64>) -> i64 {
+    asked.unwrap_or(1).clamp(1, MAX_PAGE)
+}
+
 use axum::Router;
 use dcis_app::App;
 use dcis_i18n::Catalogue;

@@ -75,18 +75,27 @@ pub async fn fresh_url(db: Db) -> String {
     }
 }
 
-pub async fn app(db: Db) -> (App, Arc<TestClock>, String) {
-    let url = fresh_url(db).await;
-    let store = Store::open(
-        &url,
+/// The tests' "now": 2026-09-21 (local).
+pub const NOW_MS: i64 = 1_790_000_000_000;
+
+/// Opens (creating) the store of a fresh database.
+async fn open_store(url: &str) -> Store {
+    Store::open(
+        url,
         &OpenOptions {
             create: true,
             ..Default::default()
         },
     )
     .await
-    .unwrap();
-    let clock = Arc::new(TestClock(AtomicI64::new(1_790_000_000_000)));
+    .unwrap()
+}
+
+/// An initialised installation with its administrator only.
+pub async fn app(db: Db) -> (App, Arc<TestClock>, String) {
+    let url = fresh_url(db).await;
+    let store = open_store(&url).await;
+    let clock = Arc::new(TestClock(AtomicI64::new(NOW_MS)));
     let init = initialise(
         store,
         clock.clone(),
@@ -102,6 +111,22 @@ pub async fn app(db: Db) -> (App, Arc<TestClock>, String) {
     .await
     .unwrap();
     (init.app, clock, url)
+}
+
+/// The demo installation (its agencies, units and users), as `dcis demo`
+/// makes it, at [`NOW_MS`] with counter ids: two of them hold the same
+/// organisations and units, ids included.
+pub async fn demo(db: Db) -> (App, String) {
+    let url = fresh_url(db).await;
+    let app = dcis_app::setup::demo(
+        open_store(&url).await,
+        Arc::new(TestClock(AtomicI64::new(NOW_MS))),
+        Arc::new(CounterIds(AtomicU64::new(1))),
+        Settings::default(),
+    )
+    .await
+    .unwrap();
+    (app, url)
 }
 
 #[macro_export]

@@ -125,7 +125,7 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let filter = parse_filter(q.state.as_deref(), q.rule.as_deref(), q.province.as_deref())?;
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::page_number(q.page);
     let (views, total) = s
         .app
         .alerts(&a.actor, &filter, per_page, (page - 1) * per_page)

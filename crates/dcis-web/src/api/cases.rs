@@ -343,10 +343,7 @@ pub(super) struct CaseOut {
 }
 
 fn case_out(c: &CaseRecord, items: &[ItemRecord]) -> CaseOut {
-    let ts = |t: &time::OffsetDateTime| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
-    };
+    let ts = super::dto::ts;
     CaseOut {
         id: c.id.to_string(),
         fields: c.fields.clone().into(),
@@ -410,7 +407,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult {
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::page_number(q.page);
     let agency = match q.agency.as_deref() {
         Some(x) => Some(x.parse().map_err(|_| {
             ApiError::from(AppError::from(dcis_domain::FieldError::new(

@@ -12,7 +12,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-fn ts(t: &OffsetDateTime) -> String {
+pub(super) fn ts(t: &OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 

@@ -111,7 +111,7 @@ async fn list_users(
     Query(q): Query<ListQuery>,
 ) -> ApiResult {
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::page_number(q.page);
     let organisation = match q.organisation.as_deref() {
         Some(o) => Some(o.parse::<OrganisationId>().map_err(|_| {
             AppError::from(dcis_domain::FieldError::new(

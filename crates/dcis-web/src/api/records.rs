@@ -156,7 +156,7 @@ async fn list(
         .require(Permission::ReadRecords)
         .map_err(AppError::from)?;
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::page_number(q.page);
     let (rows, total) = s
         .app
         .intel_reports(&a.actor, q.q.as_deref(), per_page, (page - 1) * per_page)
@@ -552,10 +552,7 @@ async fn register_source(
         .into_response())
 }
 
-fn ts(t: &time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
+use super::dto::ts;
 
 /// Whom a share opens a record to, or a member of a sharing group.
 #[derive(Serialize, ToSchema)]

@@ -128,7 +128,7 @@ async fn list(
         .require(Permission::ManageUsers)
         .map_err(AppError::from)?;
     let ctx = Ctx::for_user(&cu, "/admin/users", "users").with_flash(q.done.as_deref());
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::page_number(q.page);
     let org = q.org.clone().unwrap_or_default();
     let filter = UserFilter {
         text: q.q.clone(),

@@ -334,7 +334,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let filter = parse_filter(q.state.as_deref(), q.rule.as_deref(), q.province.as_deref())?;
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::page_number(q.page);
     let (views, total) = s
         .app
         .alerts(&cu.auth.actor, &filter, Pager::SIZE, Pager::offset(page))

@@ -139,11 +139,7 @@ async fn list(
     let a = &cu.auth.actor;
     a.require(Permission::ReadRecords).map_err(AppError::from)?;
     let ctx = Ctx::for_user(&cu, "/cases", "cases").with_flash(q.get("done").map(String::as_str));
-    let page = q
-        .get("page")
-        .and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = crate::page_number(q.get("page").and_then(|p| p.parse::<i64>().ok()));
     let get = |k: &str| q.get(k).cloned().filter(|v| !v.trim().is_empty());
     let filter = CaseFilter {
         from: get("from"),

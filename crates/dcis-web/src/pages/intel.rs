@@ -84,7 +84,7 @@ async fn list(
     let a = &cu.auth.actor;
     a.require(Permission::ReadRecords).map_err(AppError::from)?;
     let ctx = Ctx::for_user(&cu, "/intelligence", "intelligence").with_flash(q.done.as_deref());
-    let page = q.page.unwrap_or(1).max(1);
+    let page = crate::page_number(q.page);
     let (rows, total) = s
         .app
         .intel_reports(a, q.q.as_deref(), Pager::SIZE, Pager::offset(page))
