@@ -22,8 +22,14 @@
 //! | audit log | `/admin/audit`, `GET /api/v1/audit` | `App::audit_log` | every user × record |
 //! | export audit entries | the same, `GET /api/v1/history/export/{id}` | `App::audit_log`, `App::history` | every reader of the audit log × export; a sample |
 //!
-//! Dashboards and their drill-down lists are not built yet (a later issue);
-//! when they are, their drill-down belongs in this table. Persons are in
+//! | dashboard | `/dashboard`, `GET /api/v1/stats/dashboard` | `App::dashboard` | every user |
+//! | pivot | `/analysis/pivot`, `GET /api/v1/stats` (province × month) | `App::stats` | every user × (province, month) |
+//! | dashboard drill-down | a tile's link, `/cases?from=…&to=…&substance=…` or `&province=…` | `App::cases` | every user × record × link |
+//!
+//! Aggregates follow their own rule (docs/access-policy.md, "Aggregates"):
+//! every case in the user's provinces counts, readable or not, and no figure
+//! of fewer than 3 cases is shown; the drill-down lists behind the tiles are
+//! ordinary filtered lists under the record rules. Persons are in
 //! the matrix as the people of cases (a person in every sixth case, a
 //! record of its own marked like the case and never shared); there is no
 //! list of persons yet.
@@ -36,6 +42,7 @@ use dcis_app::access::ShareInput;
 use dcis_app::cases::item_record;
 use dcis_app::export::ExportFormat;
 use dcis_app::orgs::{OrganisationInput, UnitInput};
+use dcis_app::stats::Figure;
 use dcis_app::{App, AppError};
 use dcis_domain::access::{RecordAccess, RecordId, RecordKind, SharingGroupId, Tlp};
 use dcis_domain::case::CaseFields;
@@ -48,10 +55,11 @@ use dcis_domain::intel::{
 use dcis_domain::person::{CasePersonFields, DocumentFields, PersonFields};
 use dcis_domain::role::{Clearance, GeoScope, Role};
 use dcis_domain::seizure::SeizureItemFields;
+use dcis_domain::stats::{Group, Measure, Period, StatDim, TimeGrain};
 use dcis_domain::user::{DisplayName, Language, User, UserName};
 use dcis_policy::records::decide;
 use dcis_policy::{Actor, Denied};
-use dcis_store::{CaseFilter, CasePersonRecord, CaseRecord, PersonRecord, PlanChoice};
+use dcis_store::{CaseFilter, CasePersonRecord, CaseRecord, PersonRecord, PlanChoice, StatsQuery};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
@@ -147,6 +155,9 @@ fn exports_records(r: Role) -> bool {
 }
 fn shares_records(r: Role) -> bool {
     matches!(r, Role::Supervisor | Role::LiaisonOfficer)
+}
+fn analyses(r: Role) -> bool {
+    matches!(r, Role::Analyst | Role::Supervisor)
 }
 fn reads_audit_log(r: Role) -> bool {
     matches!(r, Role::Administrator | Role::Supervisor)
@@ -329,6 +340,35 @@ fn case_queries() -> Vec<CaseQuery> {
             matches: |_, r, list, _| {
                 list && r.occurred_on.as_str() >= "2026-03-01"
                     && r.occurred_on.as_str() <= "2026-06-30"
+            },
+        },
+        // The links of the dashboard's tiles (crates/dcis-web/src/pages/
+        // analysis.rs builds them from the period and the tile): a substance
+        // tile's list is a content filter (readable cases only), a province
+        // tile's is not.
+        CaseQuery {
+            name: "drill-down: a substance in the period",
+            filter: CaseFilter {
+                from: Some("2026-01-01".into()),
+                to: Some("2026-06-30".into()),
+                substance: Some("METH_TABLET".into()),
+                ..Default::default()
+            },
+            matches: |_, r, _, read| {
+                read && r.substance == "METH_TABLET" && r.occurred_on.as_str() <= "2026-06-30"
+            },
+        },
+        CaseQuery {
+            name: "drill-down: a province in the period",
+            filter: CaseFilter {
+                from: Some("2026-07-01".into()),
+                to: Some("2026-12-31".into()),
+                province: Some("05".into()),
+                ..Default::default()
+            },
+            matches: |_, r, list, _| {
+                list && r.access.province.map(|p| p.as_str() == "05") == Some(true)
+                    && r.occurred_on.as_str() >= "2026-07-01"
             },
         },
         CaseQuery {
@@ -1263,6 +1303,157 @@ async fn check_cases(world: &World, ui: usize, u: &U, cells: &mut Cells, queries
 }
 
 /// The case ids of an export's audit entry.
+/// The figure of `n` cases under the aggregate rule: nothing is a value,
+/// fewer than 3 cases is hidden.
+fn shown_count(n: usize) -> Figure {
+    match n {
+        0 => Figure::Value(0.0),
+        1 | 2 => Figure::Suppressed,
+        n => Figure::Value(n as f64),
+    }
+}
+
+/// Is province `p` in the user's geographic scope?
+fn covers(u: &U, p: Option<ProvinceCode>) -> bool {
+    match (&u.actor.scope, p) {
+        (GeoScope::National, _) => true,
+        (GeoScope::Provinces(_), None) => false,
+        (GeoScope::Provinces(ps), Some(p)) => ps.contains(&p),
+    }
+}
+
+/// The dashboard and the pivot by province and month, restated from
+/// docs/access-policy.md, "Aggregates": figures only for the analysis
+/// roles; every case of the user's provinces counts, whoever owns it and
+/// whatever its marking; cases outside them never; a figure of 1 or 2
+/// cases is hidden, and a hidden figure of 3 or more is only ever the
+/// complement of a hidden sibling. (The matrix's cells hold a dozen cases
+/// or more each, so this checks which cases count; the hiding of small
+/// cells is tested on planted data in tests/stats.rs.)
+async fn check_stats(world: &World, ui: usize, u: &U, cells: &mut Cells) {
+    let app = &world.app;
+    let t = Instant::now();
+    let year = Period::parse("2026-01", "2026-12").unwrap();
+    let scoped: Vec<&R> = world
+        .cases
+        .iter()
+        .filter(|r| covers(u, r.access.province))
+        .collect();
+    let dashboard = app.dashboard(&u.actor, year, None).await;
+    if !analyses(u.actor.role) {
+        assert!(
+            matches!(dashboard, Err(AppError::Forbidden(_))),
+            "dashboard for a role that may not analyse: user {ui}"
+        );
+        let q = StatsQuery {
+            period: year,
+            filters: Vec::new(),
+            group: vec![Group::Dim(StatDim::Province)],
+        };
+        assert!(
+            matches!(app.stats(&u.actor, &q).await, Err(AppError::Forbidden(_))),
+            "figures for a role that may not analyse: user {ui}"
+        );
+        cells.add("dashboard", 1, t);
+        return;
+    }
+    let d = dashboard.unwrap_or_else(|e| panic!("dashboard: user {ui}: {e:?}"));
+    let cases = d
+        .totals
+        .iter()
+        .find(|(m, _)| *m == Measure::Cases)
+        .map(|(_, c)| c.now)
+        .unwrap();
+    assert_eq!(
+        cases,
+        shown_count(scoped.len()),
+        "dashboard cases: user {ui}"
+    );
+    let by_substance: BTreeMap<&str, usize> = scoped.iter().fold(BTreeMap::new(), |mut m, r| {
+        *m.entry(r.substance.as_str()).or_default() += 1;
+        m
+    });
+    let primary_hidden = by_substance
+        .values()
+        .filter(|n| (1..3).contains(*n))
+        .count();
+    for (sub, n) in &by_substance {
+        let got = d
+            .substances
+            .iter()
+            .find(|(k, _)| k == sub)
+            .and_then(|(_, row)| row.iter().find(|(m, _)| *m == Measure::Cases))
+            .map(|(_, c)| c.now)
+            .unwrap_or_else(|| panic!("dashboard: no {sub} tile for user {ui}"));
+        let want = shown_count(*n);
+        assert!(
+            got == want || (got == Figure::Suppressed && primary_hidden == 1),
+            "dashboard {sub}: user {ui}: {got:?}, {n} cases in scope"
+        );
+    }
+    assert!(
+        d.substances
+            .iter()
+            .all(|(k, _)| by_substance.contains_key(k.as_str())),
+        "dashboard: a substance tile for no case in scope: user {ui}"
+    );
+    // The pivot by province and month.
+    let q = StatsQuery {
+        period: year,
+        filters: Vec::new(),
+        group: vec![Group::Dim(StatDim::Province), Group::Time(TimeGrain::Month)],
+    };
+    let table = app.stats(&u.actor, &q).await.unwrap();
+    let mut want: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for r in &scoped {
+        let p = r.access.province.unwrap().as_str().to_owned();
+        *want.entry((p, r.occurred_on[..7].to_owned())).or_default() += 1;
+    }
+    let primary = |k: &(String, String)| want.get(k).is_some_and(|n| *n < 3);
+    for c in &table.cells {
+        let key = (c.keys[0].clone(), c.keys[1].clone());
+        let n = *want.get(&key).unwrap_or_else(|| {
+            panic!("pivot: a cell outside the scope or empty: user {ui} {key:?}")
+        });
+        if n < 3 {
+            assert!(c.hidden, "pivot: {n} cases shown: user {ui} {key:?}");
+        } else if c.hidden {
+            let sibling = want
+                .keys()
+                .any(|k| k != &key && (k.0 == key.0 || k.1 == key.1) && primary(k));
+            assert!(
+                sibling,
+                "pivot: {n} cases hidden with no hidden sibling: user {ui} {key:?}"
+            );
+        } else {
+            assert_eq!(c.cases(), Some(n as i64), "pivot: user {ui} {key:?}");
+        }
+    }
+    assert_eq!(
+        table.cells.len(),
+        want.len(),
+        "pivot: every cell in scope: user {ui}"
+    );
+    // A province outside a provincial scope is refused, not answered with
+    // zeros.
+    if let GeoScope::Provinces(ps) = &u.actor.scope {
+        let outside = ["01", "03", "05"]
+            .into_iter()
+            .map(|p| ProvinceCode::parse(p).unwrap())
+            .find(|p| !ps.contains(p))
+            .unwrap();
+        assert!(
+            matches!(
+                app.dashboard(&u.actor, year, Some(outside)).await,
+                Err(AppError::Validation(_))
+            ),
+            "dashboard of a province outside the scope: user {ui}"
+        );
+    }
+    cells.add("dashboard", 1 + by_substance.len(), t);
+    cells.add("pivot", want.len(), t);
+}
+
 async fn audited_export(app: &App, id: uuid::Uuid) -> BTreeSet<String> {
     let h = app
         .store
@@ -1494,6 +1685,7 @@ async fn matrix(db: Db) {
                 check_reports(&world, ui, u, &mut cells).await;
                 check_cases(&world, ui, u, &mut cells, &queries).await;
                 check_export(&world, ui, u, &mut cells, &mut made).await;
+                check_stats(&world, ui, u, &mut cells).await;
                 check_audit_log(&world, ui, u, &mut cells).await;
             }
             (cells, made)
