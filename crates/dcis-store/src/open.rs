@@ -60,6 +60,11 @@ impl Backend {
                 // million records and gains nothing on dcis's short queries
                 // (BENCHMARKS.md, "Why the rest is hard").
                 "SET jit = off",
+                // The filtered counts hash the actor's share sets and the
+                // access rows; at the default 4 MB a million-record count
+                // spills to disk in 8 batches (BENCHMARKS.md, "Access
+                // policy filter").
+                "SET work_mem = '32MB'",
             ],
         }
     }

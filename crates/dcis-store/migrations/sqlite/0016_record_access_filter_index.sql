@@ -1,0 +1,3 @@
+-- Nothing to do on SQLite: migration 0004 already gave it the index that PostgreSQL gets in
+-- its migration of this number (the record filter's columns after the record id). The file
+-- keeps the two engines' migration numbers in step.
