@@ -142,6 +142,9 @@ pub enum BoundaryProblem {
     UnknownRegion(String),
     /// The same region twice in one file.
     Duplicate(String),
+    /// A region outside the geographic scope of the administrator loading
+    /// the file.
+    OutsideScope(String),
     /// A geometry other than Polygon or MultiPolygon, or malformed.
     BadGeometry,
     Empty,
@@ -158,6 +161,7 @@ impl BoundaryProblem {
             Self::BadCode(_) => "err-boundary-bad-code",
             Self::UnknownRegion(_) => "err-boundary-unknown-region",
             Self::Duplicate(_) => "err-boundary-duplicate",
+            Self::OutsideScope(_) => "err-boundary-outside-scope",
             Self::BadGeometry => "err-boundary-geometry",
             Self::Empty => "err-boundary-empty",
             Self::RingTooShort => "err-boundary-ring",

@@ -9,6 +9,17 @@ use dcis_domain::boundary::{RegionCode, Shape};
 use dcis_domain::geo::{DistrictCode, ProvinceCode};
 
 impl Store {
+    /// How many boundaries are loaded: (provinces, districts).
+    pub async fn boundary_counts(&self) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(CASE WHEN level = 'province' THEN 1 ELSE 0 END), 0) AS p, \
+             COALESCE(SUM(CASE WHEN level = 'district' THEN 1 ELSE 0 END), 0) AS d FROM geo_boundary",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((crate::rows::int(&row, "p")?, crate::rows::int(&row, "d")?))
+    }
+
     /// The loaded boundaries of one level: of every province, or of the
     /// districts of one province.
     pub async fn boundaries(

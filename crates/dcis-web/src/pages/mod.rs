@@ -5,6 +5,7 @@ mod account;
 mod admin;
 pub(crate) mod alerts;
 mod analysis;
+mod boundaries;
 mod audit;
 mod cases;
 pub(crate) mod export;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(groups::routes())
         .merge(analysis::routes())
+        .merge(boundaries::routes())
         .merge(reports::routes())
         .merge(alerts::routes())
 }
