@@ -221,9 +221,8 @@ impl App {
         let text = std::str::from_utf8(bytes).map_err(|_| {
             FieldError::new("file", "err-boundary-not-geojson").with("reason", "not UTF-8 text")
         })?;
-        let features = parse_feature_collection(text).map_err(|p| {
-            FieldError::new("file", p.key()).with("reason", p.value())
-        })?;
+        let features = parse_feature_collection(text)
+            .map_err(|p| FieldError::new("file", p.key()).with("reason", p.value()))?;
         if features.is_empty() {
             return Err(FieldError::new("file", "err-boundary-no-features").into());
         }
@@ -409,7 +408,10 @@ pub fn map_notes(f: &MapFigures, cat: &Catalogue, lang: Language) -> Vec<String>
 pub fn map_svg(f: &MapFigures, cat: &Catalogue, lang: Language) -> String {
     let m = f.measure;
     let no_data = cat.t(lang, "map-no-data");
-    let measure = cat.t(lang, &format!("stats-measure-{}", m.as_str().replace('_', "-")));
+    let measure = cat.t(
+        lang,
+        &format!("stats-measure-{}", m.as_str().replace('_', "-")),
+    );
     let period = period_text(&f.period);
     let title = match f.province {
         None => cat.message(
@@ -446,9 +448,7 @@ pub fn map_svg(f: &MapFigures, cat: &Catalogue, lang: Language) -> String {
             let (value, text) = match r.figure {
                 None => (RegionValue::OutsideScope, cat.t(lang, "map-outside-scope")),
                 Some(Figure::Value(v)) => (RegionValue::Value(v), format_grouped(v, m)),
-                Some(Figure::Suppressed) => {
-                    (RegionValue::Suppressed, format!("<{}", f.min_cell))
-                }
+                Some(Figure::Suppressed) => (RegionValue::Suppressed, format!("<{}", f.min_cell)),
                 Some(Figure::None) => (RegionValue::NoData, no_data.clone()),
             };
             MapRegion {

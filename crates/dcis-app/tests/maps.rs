@@ -159,22 +159,37 @@ async fn map_figures_match_an_independent_fold(db: Db) {
     }
     assert!(by_province.len() > 3, "{by_province:?}");
     let m = map(&app, &a, "2025", "", "cases").await;
-    let codes: Vec<String> = m.regions.iter().map(|r| r.code.as_str().to_owned()).collect();
+    let codes: Vec<String> = m
+        .regions
+        .iter()
+        .map(|r| r.code.as_str().to_owned())
+        .collect();
     assert_eq!(codes.len(), 18);
     let want = expected(&codes, &by_province, |r| {
         by_province.get(r).copied().unwrap_or(0) as f64
     });
     for r in &m.regions {
-        assert_eq!(r.figure, Some(want[r.code.as_str()]), "cases {}", r.code.as_str());
+        assert_eq!(
+            r.figure,
+            Some(want[r.code.as_str()]),
+            "cases {}",
+            r.code.as_str()
+        );
         // Every province has its shipped boundary.
         assert!(r.shape.is_some());
     }
     let g = map(&app, &a, "2025", "", "mass_g").await;
-    let want = expected(&codes, &by_province, |r| grams.get(r).copied().unwrap_or(0.0));
+    let want = expected(&codes, &by_province, |r| {
+        grams.get(r).copied().unwrap_or(0.0)
+    });
     for r in &g.regions {
         match (r.figure.unwrap(), want[r.code.as_str()]) {
             (Figure::Value(x), Figure::Value(y)) => {
-                assert!((x - y).abs() < 1e-6, "grams {}: {x} vs {y}", r.code.as_str())
+                assert!(
+                    (x - y).abs() < 1e-6,
+                    "grams {}: {x} vs {y}",
+                    r.code.as_str()
+                )
             }
             (x, y) => assert_eq!(x, y, "grams {}", r.code.as_str()),
         }
@@ -182,13 +197,22 @@ async fn map_figures_match_an_independent_fold(db: Db) {
     // One province by district: the busiest one.
     let (busiest, _) = by_province.iter().max_by_key(|(_, n)| **n).unwrap();
     let d = map(&app, &a, "2025", busiest, "cases").await;
-    let dcodes: Vec<String> = d.regions.iter().map(|r| r.code.as_str().to_owned()).collect();
+    let dcodes: Vec<String> = d
+        .regions
+        .iter()
+        .map(|r| r.code.as_str().to_owned())
+        .collect();
     assert!(dcodes.iter().all(|c| c.starts_with(busiest.as_str())));
     let want = expected(&dcodes, &by_district, |r| {
         by_district.get(r).copied().unwrap_or(0) as f64
     });
     for r in &d.regions {
-        assert_eq!(r.figure, Some(want[r.code.as_str()]), "district {}", r.code.as_str());
+        assert_eq!(
+            r.figure,
+            Some(want[r.code.as_str()]),
+            "district {}",
+            r.code.as_str()
+        );
     }
     // The SVG: one path per province, suppressed ones in the "no value"
     // fill with "<3" on hover, the attribution.
@@ -199,7 +223,10 @@ async fn map_figures_match_an_independent_fold(db: Db) {
     for r in &m.regions {
         if r.figure == Some(Figure::Suppressed) {
             assert!(
-                svg.contains(&format!(r##"fill="#e0e0e0" data-code="{}""##, r.code.as_str())),
+                svg.contains(&format!(
+                    r##"fill="#e0e0e0" data-code="{}""##,
+                    r.code.as_str()
+                )),
                 "{}",
                 r.code.as_str()
             );
@@ -259,7 +286,10 @@ async fn scope_suppression_and_boundary_files(db: Db) {
     assert!(d.regions.iter().all(|r| r.shape.is_none()));
     let svg = map_svg(&d, &cat, Language::En);
     for r in &d.regions {
-        assert!(svg.contains(&format!("No boundary for {}: load a district boundary file", r.name_en)));
+        assert!(svg.contains(&format!(
+            "No boundary for {}: load a district boundary file",
+            r.name_en
+        )));
     }
     assert!(svg.contains(r#"<rect x="8" y="8""#));
 
@@ -293,9 +323,18 @@ async fn scope_suppression_and_boundary_files(db: Db) {
     bad.push(r#"{"type":"Feature","properties":{},"geometry":null}"#.to_owned());
     bad.push(cell(9, districts[1].code.as_str(), "district_code"));
     bad.push(cell(10, "0301", "district_code"));
-    let file = |fs: &[String]| format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, fs.join(","));
+    let file = |fs: &[String]| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            fs.join(",")
+        )
+    };
     let admin_bokeo = app.actor_for_username("admin.bokeo").await.unwrap();
-    let audit_before = raw_i64(&url, "SELECT COUNT(*) FROM audit_entry WHERE entity_type = 'geo_boundary'").await;
+    let audit_before = raw_i64(
+        &url,
+        "SELECT COUNT(*) FROM audit_entry WHERE entity_type = 'geo_boundary'",
+    )
+    .await;
     let problems = app
         .load_boundaries(&admin_bokeo, "bad.geojson", file(&bad).as_bytes())
         .await
@@ -309,7 +348,10 @@ async fn scope_suppression_and_boundary_files(db: Db) {
             (n, BoundaryProblem::UnknownRegion("0599".into())),
             (n + 1, BoundaryProblem::BadCode("x".into())),
             (n + 2, BoundaryProblem::NoCode),
-            (n + 3, BoundaryProblem::Duplicate(districts[1].code.as_str().into())),
+            (
+                n + 3,
+                BoundaryProblem::Duplicate(districts[1].code.as_str().into())
+            ),
             (n + 4, BoundaryProblem::OutsideScope("0301".into())),
         ]
     );
@@ -332,7 +374,11 @@ async fn scope_suppression_and_boundary_files(db: Db) {
         .unwrap()
         .unwrap();
     assert_eq!((done.provinces, done.districts), (0, districts.len() - 1));
-    let audit_after = raw_i64(&url, "SELECT COUNT(*) FROM audit_entry WHERE entity_type = 'geo_boundary'").await;
+    let audit_after = raw_i64(
+        &url,
+        "SELECT COUNT(*) FROM audit_entry WHERE entity_type = 'geo_boundary'",
+    )
+    .await;
     assert_eq!(audit_after, audit_before + 1, "one audited change");
     // The district map now draws the loaded ones; the last still gets its
     // message, and its figure is still listed.

@@ -368,7 +368,7 @@ fn legend(
     svg.push(r#"<g class="legend">"#);
     svg.text(x, y, 13.0, "start", &labels.legend_title);
     y += 10.0;
-    let mut swatch = |svg: &mut Svg, y: &mut f64, fill: &str, text: &str| {
+    let swatch = |svg: &mut Svg, y: &mut f64, fill: &str, text: &str| {
         svg.push(&format!(
             r##"<rect x="{}" y="{}" width="18" height="14" fill="{}" stroke="#616161" stroke-width="0.6"/>"##,
             num(x),

@@ -46,8 +46,8 @@ pub async fn run(cmd: GeoCommand, settings: &Settings) -> Result<ExitCode> {
 async fn load(args: LoadArgs, settings: &Settings) -> Result<ExitCode> {
     let cat = Catalogue::load().map_err(|e| anyhow!("{e}"))?;
     let lang = cli_language();
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let app = open_app(settings).await?;
     let actor = app.actor_for_username(&args.user).await.map_err(app_err)?;
     let name = args

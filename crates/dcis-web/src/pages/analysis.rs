@@ -100,10 +100,9 @@ impl Labels {
                 StatDim::Nationality if k == dcis_domain::stats::UNKNOWN => {
                     self.tr.t("stats-unknown")
                 }
-                StatDim::Nationality
-                | StatDim::Route
-                | StatDim::TabletLogo
-                | StatDim::District => k.to_owned(),
+                StatDim::Nationality | StatDim::Route | StatDim::TabletLogo | StatDim::District => {
+                    k.to_owned()
+                }
             },
         }
     }

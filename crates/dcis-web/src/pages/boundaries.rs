@@ -45,7 +45,12 @@ async fn render(
     errors: Vec<String>,
 ) -> Result<Response, PageError> {
     let ctx = Ctx::for_user(cu, "/geography/boundaries", "geography");
-    let (p, d) = s.app.store.boundary_counts().await.map_err(AppError::from)?;
+    let (p, d) = s
+        .app
+        .store
+        .boundary_counts()
+        .await
+        .map_err(AppError::from)?;
     let counts = ctx.tr.message(
         "boundary-loaded-count",
         &[("provinces", &p.to_string()), ("districts", &d.to_string())],
