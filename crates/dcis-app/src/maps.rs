@@ -243,7 +243,9 @@ impl App {
                         RegionCode::Province(p) => provinces.contains(&p),
                         RegionCode::District(d) => {
                             let p = d.province();
-                            if !districts.contains_key(&p) {
+                            if let std::collections::btree_map::Entry::Vacant(e) =
+                                districts.entry(p)
+                            {
                                 let ds: Vec<_> = self
                                     .store
                                     .districts(p)
@@ -251,7 +253,7 @@ impl App {
                                     .into_iter()
                                     .map(|x| x.code)
                                     .collect();
-                                districts.insert(p, ds);
+                                e.insert(ds);
                             }
                             districts.get(&p).is_some_and(|ds| ds.contains(&d))
                         }

@@ -590,7 +590,14 @@ mod tests {
         ];
         let note = "no boundary for Four".to_owned();
         // All suppressed: no classes, the "no value" swatches only.
-        let svg = choropleth(&regions, &[], None, &labels, &[note.clone()], &plain);
+        let svg = choropleth(
+            &regions,
+            &[],
+            None,
+            &labels,
+            std::slice::from_ref(&note),
+            &plain,
+        );
         assert_eq!(svg.matches("<path").count(), 3);
         assert!(svg.contains(&format!(r#"fill="{NO_VALUE}" data-code="01""#)));
         assert!(svg.contains("<title>One: &lt;3</title>"));
