@@ -17,6 +17,7 @@ pub mod generate;
 pub mod geo;
 pub mod import;
 pub mod intel;
+pub mod maps;
 pub mod orgs;
 pub mod persons;
 pub mod reports;

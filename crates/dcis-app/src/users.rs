@@ -393,8 +393,8 @@ impl App {
                 },
                 Err(_) => false,
             },
-            "province" | "district" | "village" | "border_crossing" | "organisation" | "unit"
-            | "sharing_group" => actor.may(Permission::ViewGeography),
+            "province" | "district" | "village" | "border_crossing" | "geo_boundary"
+            | "organisation" | "unit" | "sharing_group" => actor.may(Permission::ViewGeography),
             kind if dcis_domain::access::RecordKind::parse(kind).is_some() => {
                 match entity_id.parse() {
                     // A record's history (including who read and who received

@@ -9,6 +9,7 @@ pub mod access;
 pub mod alert;
 pub mod arq;
 pub mod audit;
+pub mod boundary;
 pub mod case;
 mod closed_list;
 pub mod contact;

@@ -257,6 +257,8 @@ pub enum Level {
 pub enum StatDim {
     /// The case's province (code).
     Province,
+    /// The case's district (code; cases without one have no value).
+    District,
     /// The case's agency (organisation id).
     Agency,
     /// The item's substance code.
@@ -284,8 +286,9 @@ pub enum StatDim {
 }
 
 impl StatDim {
-    pub const ALL: [StatDim; 13] = [
+    pub const ALL: [StatDim; 14] = [
         Self::Province,
+        Self::District,
         Self::Agency,
         Self::Substance,
         Self::Route,
@@ -303,6 +306,7 @@ impl StatDim {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Province => "province",
+            Self::District => "district",
             Self::Agency => "agency",
             Self::Substance => "substance",
             Self::Route => "route",
@@ -329,6 +333,7 @@ impl StatDim {
     pub fn level(&self) -> Level {
         match self {
             Self::Province
+            | Self::District
             | Self::Agency
             | Self::Route
             | Self::BorderCrossing
@@ -811,7 +816,7 @@ mod tests {
             Group::Time(TimeGrain::Quarter)
         );
         assert_eq!(StatDim::parse("g", "colour").unwrap_err().key, "err-choice");
-        assert_eq!(StatDim::rolled_up().count(), 11);
+        assert_eq!(StatDim::rolled_up().count(), 12);
         assert_eq!(StatDim::Nationality.level(), Level::Person);
         for m in Measure::ALL {
             assert_eq!(Measure::parse("measure", m.as_str()).unwrap(), m);

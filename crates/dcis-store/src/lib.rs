@@ -15,6 +15,7 @@
 mod access;
 mod alerts;
 mod audit;
+mod boundary;
 mod bulk;
 mod cases;
 mod error;

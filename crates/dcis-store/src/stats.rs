@@ -86,6 +86,7 @@ fn dim_expr(d: StatDim) -> String {
     let or_q = |col: &str| format!("(CASE WHEN {col} = '' THEN '?' ELSE {col} END)");
     match d {
         StatDim::Province => "lc.province_code".into(),
+        StatDim::District => "lc.district_code".into(),
         StatDim::Agency => "lc.agency_id".into(),
         StatDim::Substance => "si.substance".into(),
         StatDim::Route => format!(
@@ -111,6 +112,7 @@ fn dim_present(d: StatDim) -> Option<&'static str> {
     match d {
         StatDim::Route => Some("(lc.origin_country <> '' OR lc.destination_country <> '')"),
         StatDim::BorderCrossing => Some("lc.border_crossing_id IS NOT NULL"),
+        StatDim::District => Some("lc.district_code IS NOT NULL"),
         StatDim::TabletLogo => Some("si.tablet_logo_key <> ''"),
         StatDim::DetectionMethod => Some("lc.detection_method <> ''"),
         StatDim::TransportMode => Some("lc.transport_mode <> ''"),

@@ -102,6 +102,9 @@ enum Command {
     /// a user allowed to make it (docs/reports.md). The report is audited.
     #[command(subcommand)]
     Report(crate::report::ReportCommand),
+    /// The geography: boundary files for maps.
+    #[command(subcommand)]
+    Geo(crate::geo::GeoCommand),
 }
 
 #[derive(Args)]
@@ -449,6 +452,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Generate(args) => return generate_command(args, &settings).await,
         Command::Import(args) => return Ok(crate::import::run(args, &settings).await),
         Command::Report(cmd) => return crate::report::run(cmd, &settings).await,
+        Command::Geo(cmd) => return crate::geo::run(cmd, &settings).await,
         Command::Backup { file } => {
             if file.exists() {
                 bail!("{} already exists; choose a new file name", file.display());

@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod geo;
 mod import;
 mod report;
 mod serve;

@@ -180,17 +180,88 @@ async fn stats_over_http(db: Db) {
     assert_eq!(j["empty"], true);
     assert_eq!(j["totals"][0]["now"]["value"], 0.0);
 
+    // The map: cases per province as JSON (suppressed ones null), the SVG
+    // drawn by the server, the page and the dashboard's tile.
+    let r = c
+        .get(s.url("/api/v1/stats/map?period=2025&measure=cases"))
+        .send()
+        .await
+        .unwrap();
+    let m = json_of(r, 200).await;
+    assert_eq!(m["level"], "province");
+    let regions = m["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 18);
+    for reg in regions {
+        let p = reg["code"].as_str().unwrap();
+        let n = d
+            .count("law_case", &format!("{in_2025} AND province_code = '{p}'"))
+            .await;
+        assert_eq!(reg["in_scope"], true);
+        if reg["value"]["suppressed"] == true {
+            assert!(reg["value"]["value"].is_null());
+        } else {
+            assert_eq!(reg["value"]["value"].as_f64().unwrap(), n as f64, "{p}");
+        }
+    }
+    let r = c
+        .get(s.url("/api/v1/stats/map.svg?period=2025&measure=tablets"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("image/svg+xml"));
+    let svg = r.text().await.unwrap();
+    assert_eq!(svg.matches("<path").count(), 18);
+    assert!(svg.contains("geoBoundaries (Runfola et al.)"));
+    let r = c
+        .get(s.url("/api/v1/stats/map?period=2025&province=05"))
+        .send()
+        .await
+        .unwrap();
+    let m = json_of(r, 200).await;
+    assert_eq!(m["level"], "district");
+    assert!(m["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["has_boundary"] == false));
+    let r = c
+        .get(s.url("/analysis/map?period=2025&province=05"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("No boundary for"), "district map message");
+    assert!(html.contains("id=\"map-table\""));
+    let html = c
+        .get(s.url("/dashboard?period=2025"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"dashboard-map\""));
+    assert!(html.contains("<svg"));
+
     // The pages, in English and in Lao.
     for path in [
         "/dashboard?period=2025",
         "/analysis/pivot?axis1=substance&axis3=year",
         "/analysis/trends",
+        "/analysis/map?period=2025",
     ] {
         let r = c.get(s.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
         let html = r.text().await.unwrap();
         assert!(
-            html.contains("echarts") || path.starts_with("/analysis/pivot"),
+            html.contains("echarts")
+                || path.starts_with("/analysis/pivot")
+                || path.starts_with("/analysis/map"),
             "{path}"
         );
         assert!(!html.contains("stats-"), "{path}: an untranslated key");

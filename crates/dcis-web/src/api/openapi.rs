@@ -104,6 +104,8 @@ const PREFIX: &str = "/api/v1";
         stats::dashboard,
         stats::table,
         stats::trends,
+        stats::map,
+        stats::map_svg,
         reports::arq,
         alerts::list,
         alerts::read,

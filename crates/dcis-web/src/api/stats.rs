@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/stats/dashboard", get(dashboard))
         .route("/stats/table", get(table))
         .route("/stats/trends", get(trends))
+        .route("/stats/map", get(map))
+        .route("/stats/map.svg", get(map_svg))
 }
 
 /// The query of every statistics request. A period is `period` (a year
@@ -509,4 +511,134 @@ async fn trends(
         "csv" => file(trend_csv(&t).into_bytes(), CSV, "dcis-trend.csv"),
         _ => Json(trend_out(&t)).into_response(),
     })
+}
+
+/// A region of a map.
+#[derive(Serialize, ToSchema)]
+pub struct MapRegionOut {
+    /// Province (`03`) or district (`0301`) code.
+    pub code: String,
+    pub name_en: String,
+    pub name_lo: String,
+    /// False for a province outside the caller's scope: no figure is
+    /// computed there (`value` is null), which is not zero.
+    pub in_scope: bool,
+    /// False when no boundary is loaded for the region (it is not drawn;
+    /// its figure is still here).
+    pub has_boundary: bool,
+    pub value: Option<FigureOut>,
+    /// The case list behind the figure.
+    pub cases_link: Option<String>,
+}
+
+/// A border crossing on a map, with the cases that went through it.
+#[derive(Serialize, ToSchema)]
+pub struct MapCrossingOut {
+    pub id: String,
+    pub name_en: String,
+    pub name_lo: String,
+    /// Null when the crossing has no coordinates (set them in the
+    /// administration's geography).
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub cases: FigureOut,
+}
+
+/// The figures of a map.
+#[derive(Serialize, ToSchema)]
+pub struct MapOut {
+    pub period: PeriodOut,
+    pub measure: String,
+    /// `province` (the national map) or `district` (one province's).
+    pub level: String,
+    /// The province whose districts are drawn.
+    pub province: Option<String>,
+    pub min_cell: i64,
+    /// To be shown with any drawing of these boundaries.
+    pub attribution: String,
+    pub regions: Vec<MapRegionOut>,
+    pub crossings: Vec<MapCrossingOut>,
+}
+
+fn map_out(f: &dcis_app::maps::MapFigures) -> MapOut {
+    MapOut {
+        period: f.period.into(),
+        measure: f.measure.as_str().to_owned(),
+        level: if f.province.is_some() {
+            "district".into()
+        } else {
+            "province".into()
+        },
+        province: f.province.map(|p| p.as_str().to_owned()),
+        min_cell: f.min_cell,
+        attribution: dcis_domain::boundary::ATTRIBUTION.to_owned(),
+        regions: f
+            .regions
+            .iter()
+            .map(|r| MapRegionOut {
+                code: r.code.as_str().to_owned(),
+                name_en: r.name_en.clone(),
+                name_lo: r.name_lo.clone(),
+                in_scope: r.figure.is_some(),
+                has_boundary: r.shape.is_some(),
+                value: r.figure.map(Into::into),
+                cases_link: r
+                    .figure
+                    .is_some()
+                    .then(|| dcis_app::maps::region_link(f, r.code)),
+            })
+            .collect(),
+        crossings: f
+            .crossings
+            .iter()
+            .map(|c| MapCrossingOut {
+                id: c.id.clone(),
+                name_en: c.name_en.clone(),
+                name_lo: c.name_lo.clone(),
+                latitude: c.coordinates.map(|x| x.lat()),
+                longitude: c.coordinates.map(|x| x.lon()),
+                cases: c.cases.into(),
+            })
+            .collect(),
+    }
+}
+
+/// A measure by province over the caller's scope (provinces outside it
+/// are listed with `in_scope` false and no value), or by district for
+/// the province given in `province`; with the border crossings' numbers
+/// of cases. Figures from fewer than `min_cell` cases are hidden, as
+/// everywhere in analysis.
+#[utoipa::path(get, path = "/stats/map", tag = "analysis", operation_id = "stats_map", params(StatsParams),
+    responses((status = 200, description = "The map's figures", body = MapOut)))]
+async fn map(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Query(q): Query<StatsParams>,
+) -> Result<Json<MapOut>, ApiError> {
+    let req = q.parse(&s.app)?;
+    let f = s.app.map(&a.actor, &req).await?;
+    Ok(Json(map_out(&f)))
+}
+
+/// The same map drawn as SVG by the server (no tiles, works offline), in
+/// the caller's language: regions coloured in up to five classes, a
+/// legend, hover titles, links to the case lists, the border crossings
+/// and the boundaries' attribution.
+#[utoipa::path(get, path = "/stats/map.svg", tag = "analysis", operation_id = "stats_map_svg", params(StatsParams),
+    responses((status = 200, description = "The map", content_type = "image/svg+xml", body = String)))]
+async fn map_svg(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    axum::Extension(viewer): axum::Extension<crate::auth::Viewer>,
+    Query(q): Query<StatsParams>,
+) -> Result<Response, ApiError> {
+    let req = q.parse(&s.app)?;
+    let f = s.app.map(&a.actor, &req).await?;
+    let svg = dcis_app::maps::map_svg(&f, &s.catalogue, viewer.lang);
+    let mut r = svg.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml; charset=utf-8"),
+    );
+    Ok(r)
 }

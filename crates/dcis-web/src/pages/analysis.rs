@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard))
         .route("/analysis/pivot", get(pivot))
         .route("/analysis/trends", get(trends))
+        .route("/analysis/map", get(map_page))
 }
 
 /// How keys of each dimension are shown: names from the reference data
@@ -99,7 +100,9 @@ impl Labels {
                 StatDim::Nationality if k == dcis_domain::stats::UNKNOWN => {
                     self.tr.t("stats-unknown")
                 }
-                StatDim::Nationality | StatDim::Route | StatDim::TabletLogo => k.to_owned(),
+                StatDim::Nationality | StatDim::Route | StatDim::TabletLogo | StatDim::District => {
+                    k.to_owned()
+                }
             },
         }
     }
@@ -321,6 +324,9 @@ struct DashboardPage {
     persons: Vec<BreakdownView>,
     top: Vec<TopView>,
     charts: Vec<ChartView>,
+    /// The national map of cases for the period (SVG from `dcis_render`).
+    map_svg: String,
+    map_link: String,
     purity: Vec<(String, String, String)>,
     prices: Vec<(String, String, String)>,
 }
@@ -505,6 +511,8 @@ async fn dashboard(
         persons,
         top,
         charts,
+        map_svg: dashboard_map(&s, &cu, &ctx.tr, period).await?,
+        map_link: format!("/analysis/map?from={}&to={}", period.from, period.to),
         purity: over_time(&d.purity, Measure::PurityMean),
         prices: over_time(&d.prices, Measure::PriceMean),
         ctx,
@@ -873,4 +881,120 @@ mod tests {
             "period=2025&substance=METH_TABLET&format=csv"
         );
     }
+}
+
+/// A region's row beside the map: name, value, the list behind it.
+struct MapRow {
+    code: String,
+    name: String,
+    value: String,
+    link: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+struct MapPage {
+    ctx: Ctx,
+    p: FormView,
+    period_value: String,
+    choices: Vec<(String, String)>,
+    measures: Vec<(String, String)>,
+    provinces: Vec<(String, String)>,
+    errors: Vec<String>,
+    /// The drawing (built by `dcis_render` from escaped text).
+    svg: String,
+    svg_link: String,
+    notes: Vec<String>,
+    rows: Vec<MapRow>,
+    measure_label: String,
+}
+
+/// The national map of cases (by province) for the dashboard's period,
+/// as SVG in the viewer's language.
+async fn dashboard_map(
+    s: &AppState,
+    cu: &CurrentUser,
+    tr: &Tr,
+    period: dcis_domain::stats::Period,
+) -> Result<String, AppError> {
+    let req = dcis_app::stats::StatsRequest {
+        query: dcis_store::StatsQuery {
+            period,
+            filters: Vec::new(),
+            group: Vec::new(),
+        },
+        measure: Measure::Cases,
+    };
+    let f = s.app.map(&cu.auth.actor, &req).await?;
+    Ok(dcis_app::maps::map_svg(&f, &s.catalogue, tr.lang))
+}
+
+async fn map_page(
+    State(s): State<AppState>,
+    cu: CurrentUser,
+    uri: OriginalUri,
+    Query(params): Query<StatsParams>,
+) -> Result<Response, PageError> {
+    require_analyse(&cu)?;
+    let ctx = Ctx::for_user(&cu, &here(&uri), "analysis");
+    let labels = Labels::load(&s, &ctx.tr).await?;
+    let mut page = MapPage {
+        p: FormView::of(&params),
+        period_value: params.period.clone().unwrap_or_default(),
+        choices: period_choices(this_month(&s)),
+        measures: measure_choices(&ctx),
+        provinces: scope_provinces(&s, &cu, &labels).await?,
+        errors: Vec::new(),
+        svg: String::new(),
+        svg_link: format!("/api/v1/stats/map.svg?{}", api_query(&params, &[])),
+        notes: Vec::new(),
+        rows: Vec::new(),
+        measure_label: String::new(),
+        ctx,
+    };
+    let result = async {
+        let req = params.parse(&s.app)?;
+        let f = s.app.map(&cu.auth.actor, &req).await?;
+        Ok::<_, AppError>(f)
+    }
+    .await;
+    match result {
+        Ok(f) => {
+            let lang = page.ctx.tr.lang;
+            page.svg = dcis_app::maps::map_svg(&f, &s.catalogue, lang);
+            page.notes = dcis_app::maps::map_notes(&f, &s.catalogue, lang);
+            page.measure_label = page.ctx.t(&format!(
+                "stats-measure-{}",
+                f.measure.as_str().replace('_', "-")
+            ));
+            if page.p.period.is_empty() && page.p.from.is_empty() {
+                page.p.from = f.period.from.to_string();
+                page.p.to = f.period.to.to_string();
+            }
+            let no_data = page.ctx.t("map-no-data");
+            page.rows = f
+                .regions
+                .iter()
+                .map(|r| MapRow {
+                    code: r.code.as_str().to_owned(),
+                    name: r.name(lang).to_owned(),
+                    value: match r.figure {
+                        Some(fig) => {
+                            dcis_app::maps::figure_text(fig, f.measure, f.min_cell, &no_data)
+                        }
+                        None => page.ctx.t("map-outside-scope"),
+                    },
+                    link: r
+                        .figure
+                        .is_some()
+                        .then(|| dcis_app::maps::region_link(&f, r.code)),
+                })
+                .collect();
+        }
+        Err(e) => match error_lines(&page.ctx, &e) {
+            Some(lines) => page.errors = lines,
+            None => return Err(e.into()),
+        },
+    }
+    Ok(html(&page))
 }

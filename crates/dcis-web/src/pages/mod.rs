@@ -6,6 +6,7 @@ mod admin;
 pub(crate) mod alerts;
 mod analysis;
 mod audit;
+mod boundaries;
 mod cases;
 pub(crate) mod export;
 mod geo;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(groups::routes())
         .merge(analysis::routes())
+        .merge(boundaries::routes())
         .merge(reports::routes())
         .merge(alerts::routes())
 }
