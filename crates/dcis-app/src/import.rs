@@ -47,6 +47,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A case that passed the form's rules: its prepared records and where it goes.
+type Checked = (crate::cases::PreparedCase, CaseRef);
+
 /// Cases written per transaction in "good rows" mode.
 pub const BATCH: usize = 500;
 
@@ -240,29 +243,42 @@ impl App {
 
         // Check every case by the rules of the form.
         let mut geo = crate::cases::GeoCache::default();
-        let mut checked: Vec<(CaseRows, Option<(crate::cases::PreparedCase, CaseRef)>)> =
-            Vec::new();
+        // Each case's rows (to tell bad cases) and, when it passed, its
+        // prepared records; the cells themselves are moved into the check,
+        // not copied, so that a large file is held once.
+        let mut checked: Vec<(Vec<usize>, Option<Checked>)> =
+            Vec::with_capacity(grouped.cases.len());
         for c in grouped.cases {
             let mut own = Vec::new();
+            let first_row = c.first_row();
             if !c.agency_code.is_empty() && !c.agency_code.eq_ignore_ascii_case(org.code.as_str()) {
                 own.push(
-                    RowError::cell(c.first_row(), "agency_code", "err-import-other-agency")
+                    RowError::cell(first_row, "agency_code", "err-import-other-agency")
                         .with("value", &c.agency_code)
                         .with("own", org.code.as_str()),
                 );
             }
+            let CaseRows {
+                rows,
+                fields,
+                classification,
+                tlp,
+                items,
+                ..
+            } = c;
             let form = CaseForm {
-                fields: c.fields.clone(),
-                classification: non_empty(&c.classification, DEFAULT_CLASSIFICATION),
-                tlp: non_empty(&c.tlp, DEFAULT_TLP),
+                fields,
+                classification: non_empty(classification, DEFAULT_CLASSIFICATION),
+                tlp: non_empty(tlp, DEFAULT_TLP),
             };
-            let items: Vec<_> = c.items.iter().map(|i| i.fields.clone()).collect();
+            let (item_rows, items): (Vec<usize>, Vec<_>) =
+                items.into_iter().map(|i| (i.row, i.fields)).unzip();
             let prepared = match self.prepare_case(actor, &form, &items, &mut geo).await {
                 Ok(p) => match p.parsed.reference.clone() {
                     Some(r) => Some((p, r)),
                     None => {
                         own.push(RowError::cell(
-                            c.first_row(),
+                            first_row,
                             "reference",
                             "err-import-reference-required",
                         ));
@@ -271,14 +287,14 @@ impl App {
                 },
                 Err(AppError::Validation(fe)) => {
                     for e in fe.0 {
-                        own.push(row_error(&c, &e));
+                        own.push(row_error(first_row, &item_rows, &e));
                     }
                     None
                 }
                 Err(e) => return Err(e),
             };
             errors.extend(own);
-            checked.push((c, prepared));
+            checked.push((rows, prepared));
             progress.checked.fetch_add(1, Ordering::Relaxed);
         }
 
@@ -294,12 +310,12 @@ impl App {
         let mut existing: Vec<String> = Vec::new();
         let mut bad_cases = 0;
         let mut seen_refs = HashSet::new();
-        for (c, p) in checked {
-            let bad = c.rows.iter().any(|r| error_rows.contains(r));
+        for (rows, p) in checked {
+            let bad = rows.iter().any(|r| error_rows.contains(r));
             match p {
                 _ if bad => {
                     bad_cases += 1;
-                    bad_rows.extend(c.rows.iter().copied());
+                    bad_rows.extend(rows);
                 }
                 Some((prepared, reference)) => {
                     if existing_refs.contains(reference.as_str()) {
@@ -313,7 +329,7 @@ impl App {
                 }
                 None => {
                     bad_cases += 1;
-                    bad_rows.extend(c.rows.iter().copied());
+                    bad_rows.extend(rows);
                 }
             }
         }
@@ -365,12 +381,15 @@ impl App {
         match req.mode {
             ImportMode::AllOrNothing => {
                 let mut w = self.write_as(actor).await?;
-                for (n, batch) in good.chunks(BATCH).enumerate() {
-                    let batch: Vec<&Good> = batch.iter().collect();
-                    match self
-                        .write_bulk(&mut w, actor, org.id, import_id, n, &batch, req)
-                        .await
-                    {
+                let mut good = good.into_iter();
+                for n in 0.. {
+                    let batch: Vec<Good> = good.by_ref().take(BATCH).collect();
+                    if batch.is_empty() {
+                        break;
+                    }
+                    let count = batch.len();
+                    let rows = self.bulk_rows(actor, org.id, batch);
+                    match self.write_bulk(&mut w, import_id, n, &rows, req).await {
                         Ok(_) => {}
                         Err(AppError::Conflict { .. }) => {
                             // A reference taken since the check (a
@@ -383,7 +402,7 @@ impl App {
                         }
                         Err(e) => return Err(e),
                     }
-                    progress.written.fetch_add(batch.len(), Ordering::Relaxed);
+                    progress.written.fetch_add(count, Ordering::Relaxed);
                 }
                 w.event("import", &import_id.to_string(), &details(&report))
                     .await?;
@@ -392,14 +411,20 @@ impl App {
             ImportMode::GoodRows => {
                 let mut created_cases = 0;
                 let mut created_items = 0;
-                for (n, batch) in good.chunks(BATCH).enumerate() {
+                let mut good = good.into_iter();
+                for n in 0.. {
+                    let batch: Vec<Good> = good.by_ref().take(BATCH).collect();
+                    if batch.is_empty() {
+                        break;
+                    }
+                    let count = batch.len();
                     let (c, i, taken) = self
                         .write_batch(actor, org.id, import_id, n, batch, req)
                         .await?;
                     created_cases += c;
                     created_items += i;
                     report.existing.extend(taken);
-                    progress.written.fetch_add(batch.len(), Ordering::Relaxed);
+                    progress.written.fetch_add(count, Ordering::Relaxed);
                 }
                 report.created_cases = created_cases;
                 report.created_items = created_items;
@@ -423,34 +448,42 @@ impl App {
         Ok(report)
     }
 
+    /// The stored rows of a batch of good cases: each case owned by the
+    /// actor's unit ([`App::case_record`]) and its items, moved rather than
+    /// copied.
+    fn bulk_rows(
+        &self,
+        actor: &Actor,
+        org: dcis_domain::ids::OrganisationId,
+        batch: Vec<Good>,
+    ) -> dcis_store::BulkRows {
+        let mut rows = dcis_store::BulkRows {
+            cases: Vec::with_capacity(batch.len()),
+            ..Default::default()
+        };
+        for g in batch {
+            rows.cases
+                .push(self.case_record(actor, org, &g.prepared, &g.reference));
+            rows.items.extend(g.prepared.items);
+        }
+        rows
+    }
+
     /// Stores a batch of good cases through the store's bulk path
     /// (multi-row inserts, the same rows as the one-by-one path) with one
     /// audit entry of type `bulk_load` for the batch: the import's id, the
-    /// file, the batch's references and the SHA-256 of its rows (as
-    /// `dcis generate` does; `docs/audit-chain.md`). A reference taken
-    /// since the check is a `Conflict`.
-    #[allow(clippy::too_many_arguments)]
+    /// file, the batch's counts and the SHA-256 of its rows (as `dcis
+    /// generate` does; `docs/audit-chain.md`). A reference taken since the
+    /// check is a `Conflict`.
     async fn write_bulk(
         &self,
         w: &mut dcis_store::Write,
-        actor: &Actor,
-        org: dcis_domain::ids::OrganisationId,
         import_id: uuid::Uuid,
         n: usize,
-        batch: &[&Good],
+        rows: &dcis_store::BulkRows,
         req: &ImportRequest<'_>,
     ) -> Result<(usize, usize), AppError> {
-        let rows = dcis_store::BulkRows {
-            cases: batch
-                .iter()
-                .map(|g| self.case_record(actor, org, &g.prepared, &g.reference))
-                .collect(),
-            items: batch
-                .iter()
-                .flat_map(|g| g.prepared.items.iter().cloned())
-                .collect(),
-            ..Default::default()
-        };
+        let hash = crate::generate::batch_hash(rows);
         let details = serde_json::json!({
             "event": "cases_imported",
             "import": import_id,
@@ -459,11 +492,11 @@ impl App {
             "mode": req.mode.as_str(),
             "cases": rows.cases.len(),
             "items": rows.items.len(),
-            "sha256": crate::generate::batch_hash(&rows),
+            "sha256": hash,
         })
         .to_string();
         match w
-            .bulk_load(&format!("import-{import_id}-{:06}", n + 1), &details, &rows)
+            .bulk_load(&format!("import-{import_id}-{:06}", n + 1), &details, rows)
             .await
         {
             Ok(_) => Ok((rows.cases.len(), rows.items.len())),
@@ -485,30 +518,37 @@ impl App {
         org: dcis_domain::ids::OrganisationId,
         import_id: uuid::Uuid,
         n: usize,
-        batch: &[Good],
+        batch: Vec<Good>,
         req: &ImportRequest<'_>,
     ) -> Result<(usize, usize, Vec<String>), AppError> {
-        let refs: Vec<String> = batch
-            .iter()
-            .map(|g| g.reference.as_str().to_owned())
-            .collect();
+        let mut rows = self.bulk_rows(actor, org, batch);
+        let mut existing = Vec::new();
         for _attempt in 0..3 {
-            let taken = self.store.existing_case_references(org, &refs).await?;
-            let todo: Vec<&Good> = batch
+            let refs: Vec<String> = rows
+                .cases
                 .iter()
-                .filter(|g| !taken.contains(g.reference.as_str()))
+                .map(|c| c.fields.reference.clone())
                 .collect();
-            if todo.is_empty() {
-                return Ok((0, 0, taken.into_iter().collect()));
+            let taken = self.store.existing_case_references(org, &refs).await?;
+            if !taken.is_empty() {
+                let gone: HashSet<_> = rows
+                    .cases
+                    .iter()
+                    .filter(|c| taken.contains(&c.fields.reference))
+                    .map(|c| c.id)
+                    .collect();
+                rows.cases.retain(|c| !gone.contains(&c.id));
+                rows.items.retain(|i| !gone.contains(&i.case));
+                existing.extend(taken);
+            }
+            if rows.cases.is_empty() {
+                return Ok((0, 0, existing));
             }
             let mut w = self.write_as(actor).await?;
-            match self
-                .write_bulk(&mut w, actor, org, import_id, n, &todo, req)
-                .await
-            {
+            match self.write_bulk(&mut w, import_id, n, &rows, req).await {
                 Ok((cases, items)) => {
                     w.commit().await?;
-                    return Ok((cases, items, taken.into_iter().collect()));
+                    return Ok((cases, items, existing));
                 }
                 Err(AppError::Conflict { .. }) => continue,
                 Err(e) => return Err(e),
@@ -521,18 +561,18 @@ impl App {
     }
 }
 
-fn non_empty(s: &str, default: &str) -> String {
+fn non_empty(s: String, default: &str) -> String {
     if s.trim().is_empty() {
         default.to_owned()
     } else {
-        s.to_owned()
+        s
     }
 }
 
 /// A field error of a case or of one of its items, on the row it came from:
 /// item errors (field `items`, argument `index` from 1, `item_field`) on
 /// the item's row and column, case errors on the case's first row.
-fn row_error(c: &CaseRows, e: &FieldError) -> RowError {
+fn row_error(first_row: usize, item_rows: &[usize], e: &FieldError) -> RowError {
     if e.field == "items" {
         let index = e
             .args
@@ -545,11 +585,11 @@ fn row_error(c: &CaseRows, e: &FieldError) -> RowError {
             .find(|(k, _)| *k == "item_field")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        if let Some(item) = index
+        if let Some(row) = index
             .and_then(|i| i.checked_sub(1))
-            .and_then(|i| c.items.get(i))
+            .and_then(|i| item_rows.get(i))
         {
-            let mut r = RowError::cell(item.row, &item_field, e.key);
+            let mut r = RowError::cell(*row, &item_field, e.key);
             r.args = e
                 .args
                 .iter()
@@ -559,7 +599,7 @@ fn row_error(c: &CaseRows, e: &FieldError) -> RowError {
             return r;
         }
     }
-    RowError::from_field(c.first_row(), e)
+    RowError::from_field(first_row, e)
 }
 
 /// The template of a case file as CSV: the header row of every column an

@@ -40,6 +40,22 @@ pub struct BulkRows {
     pub objects: Vec<ObjectRecord>,
 }
 
+/// The page cache of an SQLite connection during a bulk load, in KiB
+/// (`PRAGMA cache_size = -N`). SQLite's default, 2 MB, holds a small part
+/// of the indexes a load of thousands of cases changes at random places
+/// (ids, references, search terms), so that the same pages are written out
+/// and read back again and again; the pages changed by the transaction
+/// also stay in the cache until it commits (or spill to the write-ahead
+/// log). The cache is memory, not durability: the changes still reach the
+/// log and the database only at commit, as before, so a load killed
+/// half-way leaves what it left before (the kill test). Put back to
+/// [`DEFAULT_CACHE_KIB`] before the transaction ends.
+const BULK_CACHE_KIB: i64 = 262_144;
+
+/// SQLite's default page cache (`PRAGMA cache_size = -2000`), which dcis's
+/// connections otherwise keep.
+const DEFAULT_CACHE_KIB: i64 = 2_000;
+
 /// At most this many bound values per statement (SQLite allows 32 766,
 /// PostgreSQL 65 535).
 const MAX_BINDS: usize = 30_000;
@@ -53,7 +69,11 @@ enum V {
 }
 
 /// Inserts `rows` (each `cols` values) into `table (columns)` in as few
-/// statements as the bind limit allows.
+/// statements as the bind limit allows. The statements have a few fixed
+/// sizes only (as many rows as the limit allows, then [`SMALL_ROWS`] rows,
+/// then one row), so that each is prepared once and then reused from the
+/// connection's statement cache however many rows each batch has:
+/// preparing a statement of thousands of values costs more than running it.
 async fn insert_many(
     w: &mut Write,
     table: &str,
@@ -66,31 +86,29 @@ async fn insert_many(
     // makes a statement of n named parameters cost O(n²) to bind; its
     // anonymous `?` parameters are bound by position. PostgreSQL needs `$N`.
     let anonymous = w.conn().backend_name().eq_ignore_ascii_case("sqlite");
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<V>> = rows.by_ref().take(per).collect();
-        let mut sql = String::with_capacity(64 + chunk.len() * cols * 7);
-        sql.push_str(&format!("INSERT INTO {table} ({columns}) VALUES "));
-        let mut n = 0;
-        for (r, row) in chunk.iter().enumerate() {
-            debug_assert_eq!(row.len(), cols);
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for c in 0..cols {
-                n += 1;
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                if anonymous {
-                    sql.push('?');
-                } else {
-                    sql.push('$');
-                    sql.push_str(&n.to_string());
-                }
-            }
-            sql.push(')');
+    let mut left = rows.len();
+    let mut rows = rows.into_iter();
+    let mut shapes: Vec<(usize, String)> = Vec::new();
+    while left > 0 {
+        let n = if left >= per {
+            per
+        } else if left >= SMALL_ROWS && per > SMALL_ROWS {
+            SMALL_ROWS
+        } else {
+            1
+        };
+        left -= n;
+        if !shapes.iter().any(|(k, _)| *k == n) {
+            shapes.push((n, insert_sql(table, columns, cols, n, anonymous)));
         }
-        let mut q = sqlx::query(&sql);
-        for row in chunk {
+        let sql = shapes
+            .iter()
+            .find(|(k, _)| *k == n)
+            .map(|(_, s)| s.as_str())
+            .unwrap_or_default();
+        let mut q = sqlx::query(sql);
+        for row in rows.by_ref().take(n) {
+            debug_assert_eq!(row.len(), cols);
             for v in row {
                 q = match v {
                     V::T(s) => q.bind(s),
@@ -106,7 +124,82 @@ async fn insert_many(
     Ok(())
 }
 
+/// Sorts rows by their first `key` columns (text), the table's primary
+/// key, so that a statement adds to each B-tree in key order: neighbouring
+/// rows land on the same pages instead of all over the index.
+fn sort_by_key(rows: &mut [Vec<V>], key: usize) {
+    fn text(v: &V) -> &str {
+        match v {
+            V::T(s) => s,
+            V::OT(s) => s.as_deref().unwrap_or(""),
+            _ => "",
+        }
+    }
+    rows.sort_unstable_by(|a, b| {
+        a.iter()
+            .take(key)
+            .map(text)
+            .cmp(b.iter().take(key).map(text))
+    });
+}
+
+/// The middle size of [`insert_many`]'s statements, for what is left after
+/// the full ones.
+const SMALL_ROWS: usize = 32;
+
+/// `INSERT INTO table (columns) VALUES (…), (…)…` for `rows` rows.
+fn insert_sql(table: &str, columns: &str, cols: usize, rows: usize, anonymous: bool) -> String {
+    let mut sql = String::with_capacity(64 + columns.len() + rows * cols * 7);
+    sql.push_str("INSERT INTO ");
+    sql.push_str(table);
+    sql.push_str(" (");
+    sql.push_str(columns);
+    sql.push_str(") VALUES ");
+    let mut n = 0;
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            n += 1;
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            if anonymous {
+                sql.push('?');
+            } else {
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 impl Write {
+    /// Raises the page cache of this SQLite connection for a bulk load,
+    /// once per transaction ([`BULK_CACHE_KIB`]).
+    async fn raise_cache(&mut self) -> Result<(), StoreError> {
+        if self.bulk_cache || !self.conn().backend_name().eq_ignore_ascii_case("sqlite") {
+            return Ok(());
+        }
+        sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
+            .execute(self.conn())
+            .await?;
+        self.bulk_cache = true;
+        Ok(())
+    }
+
+    /// Puts the page cache a bulk load raised back to SQLite's default.
+    pub(crate) async fn restore_cache(&mut self) -> Result<(), StoreError> {
+        if self.bulk_cache {
+            sqlx::query(&format!("PRAGMA cache_size = -{DEFAULT_CACHE_KIB}"))
+                .execute(self.conn())
+                .await?;
+            self.bulk_cache = false;
+        }
+        Ok(())
+    }
+
     /// Stores a batch (cases, their items, the persons first recorded in
     /// it, the cases' people and objects) and appends one `create` entry of
     /// type [`BULK_LOAD`] for the batch, with `details` (JSON) as its
@@ -130,6 +223,7 @@ impl Write {
             case_persons,
             objects,
         } = rows;
+        self.raise_cache().await?;
         let installation = self.ctx.installation.to_string();
         let created_by = self
             .ctx
@@ -322,6 +416,10 @@ impl Write {
                 V::I(at),
             ]);
         }
+        sort_by_key(&mut access, 1);
+        sort_by_key(&mut law_case, 1);
+        sort_by_key(&mut seized, 1);
+        sort_by_key(&mut terms, 3);
         insert_many(
             self,
             "record_access",

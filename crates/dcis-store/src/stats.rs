@@ -1026,14 +1026,22 @@ impl Write {
         &mut self,
         partitions: &std::collections::BTreeSet<(String, String)>,
     ) -> Result<(), StoreError> {
-        for (month, province) in partitions {
-            sqlx::query(
-                "INSERT INTO stat_dirty (month, province_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(month.clone())
-            .bind(province.clone())
-            .execute(self.conn())
-            .await?;
+        // Many partitions per statement: a bulk load of a few years marks
+        // hundreds.
+        let all: Vec<&(String, String)> = partitions.iter().collect();
+        for chunk in all.chunks(250) {
+            let marks: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "INSERT INTO stat_dirty (month, province_code) VALUES {} ON CONFLICT DO NOTHING",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (month, province) in chunk {
+                q = q.bind(month.clone()).bind(province.clone());
+            }
+            q.execute(self.conn()).await?;
         }
         Ok(())
     }

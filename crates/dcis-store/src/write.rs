@@ -34,6 +34,9 @@ pub struct Write {
     pub(crate) tx: Transaction<'static, Any>,
     pub(crate) ctx: AuditContext,
     _sqlite_writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// Whether a bulk load raised this SQLite connection's page cache
+    /// ([`crate::bulk`]); put back before the transaction ends.
+    pub(crate) bulk_cache: bool,
 }
 
 impl Store {
@@ -48,6 +51,7 @@ impl Store {
             tx,
             ctx,
             _sqlite_writer: guard,
+            bulk_cache: false,
         })
     }
 }
@@ -227,14 +231,17 @@ impl Write {
         Ok(())
     }
 
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.restore_cache().await?;
         self.tx.commit().await?;
         Ok(())
     }
 
     /// Abandons every change of this transaction, including its audit
-    /// entries. Dropping a `Write` does the same.
-    pub async fn rollback(self) -> Result<(), StoreError> {
+    /// entries. Dropping a `Write` does the same (but leaves a page cache
+    /// a bulk load raised as it is, until the pooled connection closes).
+    pub async fn rollback(mut self) -> Result<(), StoreError> {
+        self.restore_cache().await?;
         self.tx.rollback().await?;
         Ok(())
     }
