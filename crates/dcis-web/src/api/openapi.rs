@@ -105,6 +105,7 @@ const PREFIX: &str = "/api/v1";
         stats::table,
         stats::trends,
         reports::arq,
+        reports::situation,
         alerts::list,
         alerts::read,
         alerts::acknowledge,

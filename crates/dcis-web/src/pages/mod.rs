@@ -15,6 +15,7 @@ mod intel;
 mod orgs;
 pub(crate) mod reports;
 mod session;
+pub(crate) mod situation;
 
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::{ErrorInfo, PageError};
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(groups::routes())
         .merge(analysis::routes())
         .merge(reports::routes())
+        .merge(situation::routes())
         .merge(alerts::routes())
 }
 
