@@ -255,11 +255,7 @@ pub fn bar_chart(c: &BarChart) -> String {
     let label_w = 220.0;
     let value_w = 110.0;
     let bar_w = WIDTH - label_w - value_w - 8.0;
-    let max = c
-        .bars
-        .iter()
-        .filter_map(|b| b.value)
-        .fold(0.0f64, f64::max);
+    let max = c.bars.iter().filter_map(|b| b.value).fold(0.0f64, f64::max);
     for (i, b) in c.bars.iter().enumerate() {
         let y0 = top + i as f64 * row;
         s.text(label_w - 8.0, y0 + 14.0, FONT, "end", &b.label);

@@ -123,7 +123,12 @@ pub enum Item {
         y2: f32,
     },
     /// A light grey box (a table's header).
-    Shade { x: f32, y: f32, w: f32, h: f32 },
+    Shade {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
     /// The figure at this index of [`Laid::figures`].
     Figure {
         x: f32,
@@ -768,7 +773,11 @@ mod tests {
         for p in &laid.pages {
             let t = texts(p);
             assert!(t.contains(&"Substance"), "every page repeats the header");
-            seen.extend(t.iter().filter(|s| s.starts_with("row ")).map(|s| s.to_string()));
+            seen.extend(
+                t.iter()
+                    .filter(|s| s.starts_with("row "))
+                    .map(|s| s.to_string()),
+            );
             for i in p {
                 if let Item::Text { y, .. } = i {
                     assert!(*y <= CONTENT_BOTTOM && *y >= CONTENT_TOP - 20.0);

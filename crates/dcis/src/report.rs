@@ -143,8 +143,9 @@ async fn monthly(args: MonthlyArgs, settings: &Settings) -> Result<ExitCode> {
     let lang = cli_language();
     let shown = args.out.display().to_string();
     let format = match &args.format {
-        Some(f) => ReportFormat::parse_in(f, &ReportFormat::SITUATION)
-            .map_err(|e| app_err(e.into()))?,
+        Some(f) => {
+            ReportFormat::parse_in(f, &ReportFormat::SITUATION).map_err(|e| app_err(e.into()))?
+        }
         None => args
             .out
             .extension()
@@ -192,7 +193,14 @@ async fn monthly(args: MonthlyArgs, settings: &Settings) -> Result<ExitCode> {
     };
     let req = SituationRequest { period, province };
     let file = app
-        .situation_file(&actor, &req, format, report_lang, "dcis report monthly", &cat)
+        .situation_file(
+            &actor,
+            &req,
+            format,
+            report_lang,
+            "dcis report monthly",
+            &cat,
+        )
         .await
         .map_err(app_err)?;
     out.finish(&file.bytes).map_err(write_failed)?;

@@ -47,7 +47,11 @@ async fn situation_report_prints() {
     assert!(pdf.starts_with(b"%PDF-"), "the print is not a PDF");
     let doc = lopdf::Document::load_mem(&pdf).unwrap();
     // The cover and several sections, each starting a page.
-    assert!(doc.get_pages().len() >= 3, "{} pages", doc.get_pages().len());
+    assert!(
+        doc.get_pages().len() >= 3,
+        "{} pages",
+        doc.get_pages().len()
+    );
     let dir = common::repo_root().join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("sitrep-printed-lo.pdf"), &pdf).unwrap();

@@ -114,16 +114,20 @@ pub fn monthly_period(
                 .parse()
                 .ok()
                 .filter(|n| (1..=12).contains(n))
-                .ok_or_else(|| FieldError::new("month", "err-sitrep-month").with("value", m.trim()))?;
-            Month::new(y, n)
-                .ok_or_else(|| FieldError::new("month", "err-sitrep-month").with("value", m.trim()))?
+                .ok_or_else(|| {
+                    FieldError::new("month", "err-sitrep-month").with("value", m.trim())
+                })?;
+            Month::new(y, n).ok_or_else(|| {
+                FieldError::new("month", "err-sitrep-month").with("value", m.trim())
+            })?
         }
         None if y < last.year() => Month::new(y, 12)
             .ok_or_else(|| FieldError::new("year", "err-report-year").with("value", year.trim()))?,
         None if y == last.year() => last,
         None => {
-            return Err(FieldError::new("year", "err-sitrep-no-complete-month")
-                .with("year", year.trim()))
+            return Err(
+                FieldError::new("year", "err-sitrep-no-complete-month").with("year", year.trim())
+            )
         }
     };
     if m > last {
@@ -239,7 +243,12 @@ impl App {
             .trend(actor, &trend_req, TimeGrain::Month, None)
             .await?;
         let mut substance_trend = self
-            .trend(actor, &trend_req, TimeGrain::Month, Some(StatDim::Substance))
+            .trend(
+                actor,
+                &trend_req,
+                TimeGrain::Month,
+                Some(StatDim::Substance),
+            )
             .await?;
         substance_trend.series.truncate(TREND_SUBSTANCES);
 
@@ -286,10 +295,7 @@ impl App {
             .map(|c| {
                 (
                     c.id.to_string(),
-                    (
-                        c.name_en.as_str().to_owned(),
-                        c.name_lo.as_str().to_owned(),
-                    ),
+                    (c.name_en.as_str().to_owned(), c.name_lo.as_str().to_owned()),
                 )
             })
             .collect();
@@ -539,10 +545,9 @@ pub fn document(r: &SituationReport, cat: &Catalogue, lang: Language) -> Documen
     let previous = d.previous.map(|p| period_label(&p)).unwrap_or_default();
     let year_before = d.year_before.map(|p| period_label(&p)).unwrap_or_default();
     if r.is_empty() {
-        blocks.push(Block::Paragraph(w.msg(
-            "sitrep-empty",
-            &[("area", &area), ("period", &period)],
-        )));
+        blocks.push(Block::Paragraph(
+            w.msg("sitrep-empty", &[("area", &area), ("period", &period)]),
+        ));
     } else {
         let head = vec![
             String::new(),
@@ -572,7 +577,9 @@ pub fn document(r: &SituationReport, cat: &Catalogue, lang: Language) -> Documen
             &[2.2, 1.2, 1.2, 0.9, 1.2, 0.9],
             &[false, true, true, true, true, true],
         ));
-        blocks.push(Block::Note(w.msg("sitrep-compared-note", &[("min", &min_s)])));
+        blocks.push(Block::Note(
+            w.msg("sitrep-compared-note", &[("min", &min_s)]),
+        ));
     }
 
     if !r.is_empty() {
@@ -667,7 +674,12 @@ pub fn document(r: &SituationReport, cat: &Catalogue, lang: Language) -> Documen
                 })
                 .collect();
             blocks.push(table(
-                vec![w.dim(*dim), period.clone(), previous.clone(), year_before.clone()],
+                vec![
+                    w.dim(*dim),
+                    period.clone(),
+                    previous.clone(),
+                    year_before.clone(),
+                ],
                 body,
                 &[2.4, 1.0, 1.0, 1.0],
                 &[false, true, true, true],
@@ -703,10 +715,9 @@ pub fn document(r: &SituationReport, cat: &Catalogue, lang: Language) -> Documen
         .iter()
         .any(|s| s.values.iter().any(|v| *v != Figure::Value(0.0)));
     if !trend_has_data {
-        blocks.push(Block::Paragraph(w.msg(
-            "sitrep-trend-empty",
-            &[("area", &area)],
-        )));
+        blocks.push(Block::Paragraph(
+            w.msg("sitrep-trend-empty", &[("area", &area)]),
+        ));
     } else {
         let labels = r.cases_trend.labels.clone();
         let mut lines = Vec::new();
@@ -768,7 +779,11 @@ pub fn document(r: &SituationReport, cat: &Catalogue, lang: Language) -> Documen
                     w.key(StatDim::Substance, sub),
                     (*month).to_owned(),
                     w.measure(Measure::PurityMean),
-                    show(d.purity.figure(&keys, Measure::PurityMean), Measure::PurityMean, min),
+                    show(
+                        d.purity.figure(&keys, Measure::PurityMean),
+                        Measure::PurityMean,
+                        min,
+                    ),
                 ]);
             }
         }
@@ -901,13 +916,20 @@ mod tests {
     #[test]
     fn the_month_of_the_command_line() {
         let today = date!(2026 - 03 - 15);
-        let m = |y: &str, mo: Option<&str>| monthly_period(y, mo, today).map(|p| p.from.to_string());
+        let m =
+            |y: &str, mo: Option<&str>| monthly_period(y, mo, today).map(|p| p.from.to_string());
         assert_eq!(m("2025", None).unwrap(), "2025-12");
         assert_eq!(m("2026", None).unwrap(), "2026-02");
         assert_eq!(m("2025", Some("4")).unwrap(), "2025-04");
         assert_eq!(m("2026", Some("02")).unwrap(), "2026-02");
-        assert_eq!(m("2026", Some("3")).unwrap_err().key, "err-sitrep-month-not-over");
-        assert_eq!(m("2027", None).unwrap_err().key, "err-sitrep-no-complete-month");
+        assert_eq!(
+            m("2026", Some("3")).unwrap_err().key,
+            "err-sitrep-month-not-over"
+        );
+        assert_eq!(
+            m("2027", None).unwrap_err().key,
+            "err-sitrep-no-complete-month"
+        );
         assert_eq!(m("2025", Some("13")).unwrap_err().key, "err-sitrep-month");
         assert_eq!(m("20x5", None).unwrap_err().key, "err-report-year");
         // In January, this year has no complete month yet.
@@ -916,7 +938,10 @@ mod tests {
             monthly_period("2026", None, jan).unwrap_err().key,
             "err-sitrep-no-complete-month"
         );
-        assert_eq!(monthly_period("2025", None, jan).unwrap().from.to_string(), "2025-12");
+        assert_eq!(
+            monthly_period("2025", None, jan).unwrap().from.to_string(),
+            "2025-12"
+        );
     }
 
     #[test]

@@ -46,9 +46,8 @@ fn field(v: &Option<String>) -> &str {
 /// The default period: the last month that is over.
 pub(crate) fn default_period(s: &AppState) -> Period {
     let today = s.app.local_now().date();
-    let m = last_complete_month(today).or_else(|| {
-        dcis_domain::stats::Month::new(u16::try_from(today.year()).unwrap_or(2000), 1)
-    });
+    let m = last_complete_month(today)
+        .or_else(|| dcis_domain::stats::Month::new(u16::try_from(today.year()).unwrap_or(2000), 1));
     match m {
         Some(m) => Period { from: m, to: m },
         None => crate::api::stats::default_period(&s.app),
@@ -94,7 +93,10 @@ pub enum HtmlBlock {
         numeric: Vec<bool>,
     },
     /// SVG written by `dcis_render` (every text in it escaped), shown as is.
-    Svg { svg: String, alt: String },
+    Svg {
+        svg: String,
+        alt: String,
+    },
 }
 
 pub struct SectionView {
