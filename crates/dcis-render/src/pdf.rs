@@ -542,16 +542,16 @@ fn colour(grey: bool) -> rgb::Color {
     }
 }
 
-fn draw_text(
-    s: &mut Surface<'_>,
-    fonts: &Fonts,
-    x: f32,
-    y: f32,
+/// How a line of text is set.
+#[derive(Clone, Copy)]
+struct Style {
     size: f32,
     bold: bool,
     grey: bool,
-    text: &str,
-) {
+}
+
+fn draw_text(s: &mut Surface<'_>, fonts: &Fonts, (x, y): (f32, f32), style: Style, text: &str) {
+    let Style { size, bold, grey } = style;
     s.set_fill(Some(Fill {
         paint: colour(grey).into(),
         ..Fill::default()
@@ -589,16 +589,12 @@ pub fn paint(doc: &Document, laid: &Laid) -> Result<Vec<u8>, PdfError> {
     for (n, items) in laid.pages.iter().enumerate() {
         let mut page = pdf.start_page_with(settings.clone());
         let mut s = page.surface();
-        draw_text(
-            &mut s,
-            fonts,
-            MARGIN,
-            MARGIN - 6.0,
-            SMALL,
-            false,
-            true,
-            &doc.header,
-        );
+        let small = Style {
+            size: SMALL,
+            bold: false,
+            grey: true,
+        };
+        draw_text(&mut s, fonts, (MARGIN, MARGIN - 6.0), small, &doc.header);
         let label = doc
             .page_label
             .replace("{page}", &(n + 1).to_string())
@@ -607,11 +603,8 @@ pub fn paint(doc: &Document, laid: &Laid) -> Result<Vec<u8>, PdfError> {
         draw_text(
             &mut s,
             fonts,
-            PAGE_WIDTH - MARGIN - lw,
-            PAGE_HEIGHT - MARGIN + 14.0,
-            SMALL,
-            false,
-            true,
+            (PAGE_WIDTH - MARGIN - lw, PAGE_HEIGHT - MARGIN + 14.0),
+            small,
             &label,
         );
         for item in items {
@@ -623,7 +616,17 @@ pub fn paint(doc: &Document, laid: &Laid) -> Result<Vec<u8>, PdfError> {
                     bold,
                     grey,
                     text,
-                } => draw_text(&mut s, fonts, *x, *y, *size, *bold, *grey, text),
+                } => draw_text(
+                    &mut s,
+                    fonts,
+                    (*x, *y),
+                    Style {
+                        size: *size,
+                        bold: *bold,
+                        grey: *grey,
+                    },
+                    text,
+                ),
                 Item::Rule { x1, y1, x2, y2 } => {
                     if let Some(p) = line_path(*x1, *y1, *x2, *y2) {
                         s.set_fill(None);

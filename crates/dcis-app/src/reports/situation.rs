@@ -411,7 +411,7 @@ pub fn group_digits(s: &str) -> String {
     let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
     let mut out = String::new();
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -596,7 +596,7 @@ pub fn document(r: &SituationReport, cat: &Catalogue, lang: Language) -> Documen
             let cell = |m: Measure| {
                 get(m)
                     .map(|c| match c.now {
-                        Figure::Value(v) if v == 0.0 => String::new(),
+                        Figure::Value(0.0) => String::new(),
                         f => show(f, m, min),
                     })
                     .unwrap_or_default()
