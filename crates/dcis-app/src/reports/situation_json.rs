@@ -21,8 +21,8 @@ pub struct SituationDocument {
     pub from: String,
     pub to: String,
     /// The periods compared with: the one before, of the same length, and a year before.
-    pub previous: Option<PeriodOut>,
-    pub year_before: Option<PeriodOut>,
+    pub previous: Option<SituationPeriodOut>,
+    pub year_before: Option<SituationPeriodOut>,
     /// `national`, `province` (one chosen) or `provinces` (a provincial scope).
     pub area: String,
     /// The provinces covered; empty for national.
@@ -35,33 +35,33 @@ pub struct SituationDocument {
     /// True when no case lies in the period and area: every figure below is then zero.
     pub empty: bool,
     /// Cases, items and persons.
-    pub totals: Vec<ComparedOut>,
+    pub totals: Vec<SituationComparedOut>,
     /// Per substance code: cases, grams weighed, tablets, litres (never added together).
-    pub substances: Vec<SubstanceOut>,
+    pub substances: Vec<SituationSubstanceOut>,
     /// Persons by nationality, sex, age group and role.
-    pub persons: Vec<BreakdownOut>,
+    pub persons: Vec<SituationBreakdownOut>,
     /// The largest routes, border crossings and tablet logos by cases.
-    pub top: Vec<TopOut>,
+    pub top: Vec<SituationTopOut>,
     /// Cases by month over the twelve months ending with `to`, with the seasonal baseline.
-    pub trend: TrendOut,
+    pub trend: SituationTrendOut,
     /// Alerts about a month of the period that the maker may see.
-    pub alerts: Vec<AlertOut>,
+    pub alerts: Vec<SituationAlertOut>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PeriodOut {
+pub struct SituationPeriodOut {
     pub from: String,
     pub to: String,
 }
 
 /// A figure: its value, or null with `suppressed` when it is hidden (or there is none).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct FigureOut {
+pub struct SituationFigureOut {
     pub value: Option<f64>,
     pub suppressed: bool,
 }
 
-impl From<Figure> for FigureOut {
+impl From<Figure> for SituationFigureOut {
     fn from(f: Figure) -> Self {
         Self {
             value: f.value(),
@@ -72,16 +72,16 @@ impl From<Figure> for FigureOut {
 
 /// A figure now, in the previous period and a year before.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ComparedOut {
+pub struct SituationComparedOut {
     /// The measure (`cases`, `mass_g`…) or the dimension's value.
     pub key: String,
-    pub now: FigureOut,
-    pub previous: FigureOut,
-    pub year_before: FigureOut,
+    pub now: SituationFigureOut,
+    pub previous: SituationFigureOut,
+    pub year_before: SituationFigureOut,
 }
 
-fn compared(key: String, c: &Compared) -> ComparedOut {
-    ComparedOut {
+fn compared(key: String, c: &Compared) -> SituationComparedOut {
+    SituationComparedOut {
         key,
         now: c.now.into(),
         previous: c.previous.into(),
@@ -90,44 +90,44 @@ fn compared(key: String, c: &Compared) -> ComparedOut {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SubstanceOut {
+pub struct SituationSubstanceOut {
     pub code: String,
     /// One entry per measure (`cases`, `mass_g`, `tablets`, `volume_l`).
-    pub measures: Vec<ComparedOut>,
+    pub measures: Vec<SituationComparedOut>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BreakdownOut {
+pub struct SituationBreakdownOut {
     /// `nationality`, `sex`, `age_group`, `role`.
     pub dimension: String,
     /// Persons per value.
-    pub rows: Vec<ComparedOut>,
+    pub rows: Vec<SituationComparedOut>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TopOut {
+pub struct SituationTopOut {
     /// `route`, `border_crossing`, `tablet_logo`.
     pub dimension: String,
-    pub rows: Vec<TopRowOut>,
+    pub rows: Vec<SituationTopRowOut>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TopRowOut {
+pub struct SituationTopRowOut {
     pub key: String,
-    pub cases: FigureOut,
+    pub cases: SituationFigureOut,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TrendOut {
+pub struct SituationTrendOut {
     /// Months (YYYY-MM).
     pub labels: Vec<String>,
-    pub cases: Vec<FigureOut>,
+    pub cases: Vec<SituationFigureOut>,
     /// The seasonal baseline per month; null where not all three earlier years are shown.
     pub baseline: Vec<Option<f64>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AlertOut {
+pub struct SituationAlertOut {
     pub id: String,
     pub rule: String,
     pub subject: String,
@@ -140,7 +140,7 @@ pub struct AlertOut {
 /// The JSON of a report.
 pub fn document(r: &SituationReport) -> SituationDocument {
     let d = &r.dashboard;
-    let period = |p: &dcis_domain::stats::Period| PeriodOut {
+    let period = |p: &dcis_domain::stats::Period| SituationPeriodOut {
         from: p.from.to_string(),
         to: p.to.to_string(),
     };
@@ -176,7 +176,7 @@ pub fn document(r: &SituationReport) -> SituationDocument {
         substances: d
             .substances
             .iter()
-            .map(|(code, ms)| SubstanceOut {
+            .map(|(code, ms)| SituationSubstanceOut {
                 code: code.clone(),
                 measures: ms
                     .iter()
@@ -187,7 +187,7 @@ pub fn document(r: &SituationReport) -> SituationDocument {
         persons: d
             .persons
             .iter()
-            .map(|(dim, rows)| BreakdownOut {
+            .map(|(dim, rows)| SituationBreakdownOut {
                 dimension: dim.as_str().to_owned(),
                 rows: rows.iter().map(|c| compared(c.key.clone(), c)).collect(),
             })
@@ -195,18 +195,18 @@ pub fn document(r: &SituationReport) -> SituationDocument {
         top: d
             .top
             .iter()
-            .map(|(dim, rows)| TopOut {
+            .map(|(dim, rows)| SituationTopOut {
                 dimension: dim.as_str().to_owned(),
                 rows: rows
                     .iter()
-                    .map(|(k, f)| TopRowOut {
+                    .map(|(k, f)| SituationTopRowOut {
                         key: k.clone(),
                         cases: (*f).into(),
                     })
                     .collect(),
             })
             .collect(),
-        trend: TrendOut {
+        trend: SituationTrendOut {
             labels: r.cases_trend.labels.clone(),
             cases: trend
                 .map(|s| s.values.iter().map(|f| (*f).into()).collect())
@@ -216,7 +216,7 @@ pub fn document(r: &SituationReport) -> SituationDocument {
         alerts: r
             .alerts
             .iter()
-            .map(|v| AlertOut {
+            .map(|v| SituationAlertOut {
                 id: v.alert.id.to_string(),
                 rule: v.alert.rule.as_str().to_owned(),
                 subject: v.alert.subject.clone(),
