@@ -47,6 +47,16 @@ impl StatsScope {
         self.provinces.as_ref().is_none_or(|ps| ps.contains(&p))
     }
 
+    /// A province a report is asked for: refused (403, "outside your scope") when the
+    /// actor's figures do not cover it. The dashboard's filter says the same as a field error.
+    pub fn require_province(&self, p: ProvinceCode) -> Result<(), Denied> {
+        if self.covers(p) {
+            Ok(())
+        } else {
+            Err(Denied::OutsideScope)
+        }
+    }
+
     pub fn min_cell(&self) -> i64 {
         self.min_cell
     }

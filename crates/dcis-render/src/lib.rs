@@ -5,5 +5,7 @@
 //! (`dcis-i18n`), and returns bytes. It never reads the database and never decides who may
 //! see what, so the same drawing serves the web pages, the API and printed reports.
 
+pub mod chart;
 pub mod map;
+pub mod pdf;
 pub mod svg;

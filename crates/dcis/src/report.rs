@@ -24,6 +24,37 @@ pub enum ReportCommand {
     /// XLSX workbook laid out like the questionnaire, or JSON with the same
     /// figures.
     Arq(ArqArgs),
+    /// The situation report of a month for the user's area (or one province of it): key
+    /// figures against the previous month and a year before, seizures, persons, routes, the
+    /// twelve months' trend and the month's alerts, as a PDF in English or Lao (or JSON).
+    Monthly(MonthlyArgs),
+}
+
+#[derive(Args)]
+pub struct MonthlyArgs {
+    /// The calendar year.
+    #[arg(long)]
+    year: String,
+    /// The month, 1 to 12. Without it: December for a past year, the last month that is over
+    /// for the current year.
+    #[arg(long)]
+    month: Option<String>,
+    /// The file to write; its extension (.pdf or .json) gives the format unless --format is
+    /// given. An existing file is replaced.
+    #[arg(long)]
+    out: PathBuf,
+    /// `pdf` or `json`.
+    #[arg(long)]
+    format: Option<String>,
+    /// A province code inside the user's scope; without it, the user's whole scope.
+    #[arg(long)]
+    province: Option<String>,
+    /// The report's language: `en` or `lo` (the user's language by default).
+    #[arg(long)]
+    lang: Option<String>,
+    /// The user the report is made as: an analyst or supervisor.
+    #[arg(long)]
+    user: String,
 }
 
 #[derive(Args)]
@@ -47,6 +78,7 @@ pub struct ArqArgs {
 pub async fn run(cmd: ReportCommand, settings: &Settings) -> Result<ExitCode> {
     match cmd {
         ReportCommand::Arq(args) => arq(args, settings).await,
+        ReportCommand::Monthly(args) => monthly(args, settings).await,
     }
 }
 
@@ -94,6 +126,91 @@ async fn arq(args: ArqArgs, settings: &Settings) -> Result<ExitCode> {
             "cli-report-written",
             &[
                 ("year", args.year.trim()),
+                ("file", &shown),
+                ("bytes", &file.bytes.len().to_string()),
+                ("sha256", &file.sha256),
+            ]
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn monthly(args: MonthlyArgs, settings: &Settings) -> Result<ExitCode> {
+    use dcis_app::reports::situation::{monthly_period, period_text, SituationRequest};
+    use dcis_domain::geo::ProvinceCode;
+    use dcis_domain::user::Language;
+    let cat = catalogue()?;
+    let lang = cli_language();
+    let shown = args.out.display().to_string();
+    let format = match &args.format {
+        Some(f) => {
+            ReportFormat::parse_in(f, &ReportFormat::SITUATION).map_err(|e| app_err(e.into()))?
+        }
+        None => args
+            .out
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(|e| ReportFormat::parse_in(e, &ReportFormat::SITUATION).ok())
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}",
+                    cat.message(lang, "cli-sitrep-format-unknown", &[("file", &shown)])
+                )
+            })?,
+    };
+    let report_lang = match &args.lang {
+        Some(l) => Some(Language::parse(l).map_err(|e| app_err(e.into()))?),
+        None => None,
+    };
+    let province = match &args.province {
+        Some(p) => Some(ProvinceCode::parse(p).map_err(|e| app_err(e.into()))?),
+        None => None,
+    };
+    let write_failed = |e: std::io::Error| {
+        anyhow!(
+            "{}",
+            cat.message(
+                lang,
+                "cli-report-write-failed",
+                &[("file", &shown), ("error", &e.to_string())]
+            )
+        )
+    };
+    let out = Pending::create(&args.out).map_err(write_failed)?;
+    let app = open_app(settings).await?;
+    let period = monthly_period(&args.year, args.month.as_deref(), app.local_now().date())
+        .map_err(|e| app_err(e.into()))?;
+    let actor = app.actor_for_username(&args.user).await.map_err(app_err)?;
+    let report_lang = match report_lang {
+        Some(l) => l,
+        None => app
+            .store
+            .user(actor.user)
+            .await
+            .map_err(|e| app_err(e.into()))?
+            .map(|u| u.user.language)
+            .unwrap_or_default(),
+    };
+    let req = SituationRequest { period, province };
+    let file = app
+        .situation_file(
+            &actor,
+            &req,
+            format,
+            report_lang,
+            "dcis report monthly",
+            &cat,
+        )
+        .await
+        .map_err(app_err)?;
+    out.finish(&file.bytes).map_err(write_failed)?;
+    println!(
+        "{}",
+        cat.message(
+            lang,
+            "cli-sitrep-written",
+            &[
+                ("period", &period_text(&period)),
                 ("file", &shown),
                 ("bytes", &file.bytes.len().to_string()),
                 ("sha256", &file.sha256),

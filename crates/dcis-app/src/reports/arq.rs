@@ -291,6 +291,11 @@ impl App {
                 v.push(b'\n');
                 v
             }
+            ReportFormat::Pdf => {
+                return Err(FieldError::new("format", "err-report-format")
+                    .with("value", "pdf")
+                    .into())
+            }
         };
         let sha256 = hex::encode(Sha256::digest(&bytes));
         let id = self.new_uuid();

@@ -7,6 +7,8 @@
 pub mod arq;
 pub mod arq_json;
 pub mod arq_xlsx;
+pub mod situation;
+pub mod situation_json;
 
 use dcis_domain::FieldError;
 
@@ -18,17 +20,28 @@ pub const REPORT_ENTITY: &str = "report";
 pub enum ReportFormat {
     Xlsx,
     Json,
+    Pdf,
 }
 
 impl ReportFormat {
+    /// The ARQ's formats.
     pub const ALL: [ReportFormat; 2] = [Self::Xlsx, Self::Json];
+    /// The situation report's formats (`situation.rs`).
+    pub const SITUATION: [ReportFormat; 2] = [Self::Pdf, Self::Json];
 
     /// `xlsx` or `json` (any case, surrounding spaces ignored); errors on
     /// the field `format`.
     pub fn parse(s: &str) -> Result<Self, FieldError> {
+        Self::parse_in(s, &Self::ALL)
+    }
+
+    /// One of `allowed`, by its extension (any case, surrounding spaces
+    /// ignored); errors on the field `format`.
+    pub fn parse_in(s: &str, allowed: &[ReportFormat]) -> Result<Self, FieldError> {
         let t = s.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
+        allowed
+            .iter()
+            .copied()
             .find(|f| f.extension() == t)
             .ok_or_else(|| FieldError::new("format", "err-report-format").with("value", s.trim()))
     }
@@ -43,6 +56,7 @@ impl ReportFormat {
         match self {
             Self::Xlsx => "xlsx",
             Self::Json => "json",
+            Self::Pdf => "pdf",
         }
     }
 
@@ -50,6 +64,7 @@ impl ReportFormat {
         match self {
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Self::Json => "application/json",
+            Self::Pdf => "application/pdf",
         }
     }
 }

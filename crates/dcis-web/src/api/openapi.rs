@@ -107,6 +107,7 @@ const PREFIX: &str = "/api/v1";
         stats::map,
         stats::map_svg,
         reports::arq,
+        reports::situation,
         alerts::list,
         alerts::read,
         alerts::acknowledge,

@@ -16,6 +16,7 @@ mod intel;
 mod orgs;
 pub(crate) mod reports;
 mod session;
+pub(crate) mod situation;
 
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::{ErrorInfo, PageError};
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(analysis::routes())
         .merge(boundaries::routes())
         .merge(reports::routes())
+        .merge(situation::routes())
         .merge(alerts::routes())
 }
 
