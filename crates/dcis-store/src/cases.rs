@@ -1,8 +1,7 @@
 //! Cases and their seized items. Every read takes the caller's filter.
 
 use crate::access::{
-    bind_all, filter_sql, push, readable_one_sql, readable_sql, record_access, Bind,
-    ACCESS_COLUMNS,
+    bind_all, filter_sql, push, readable_one_sql, readable_sql, record_access, Bind, ACCESS_COLUMNS,
 };
 use crate::error::StoreError;
 use crate::open::Store;
