@@ -189,30 +189,51 @@ impl App {
         }
     }
 
-    /// What `actor` may see of an alert.
-    async fn alert_view(&self, actor: &Actor, mut a: AlertRecord) -> Result<AlertView, AppError> {
-        let ids: Vec<RecordId> = a.case_ids.iter().filter_map(|s| s.parse().ok()).collect();
-        let mut readable_cases = Vec::new();
-        if !ids.is_empty() && actor.may(dcis_domain::role::Permission::ReadRecords) {
-            let filter = self.readable_filter(actor).await?;
-            for id in &ids {
-                if let Some(c) = self.store.case(&filter, *id).await? {
-                    readable_cases.push((*id, c.fields.reference));
+    /// What `actor` may see of each alert, in order. The cases the alerts
+    /// name are checked against the actor's read filter together, in one
+    /// query for the whole page.
+    async fn alert_views(
+        &self,
+        actor: &Actor,
+        alerts: Vec<AlertRecord>,
+    ) -> Result<Vec<AlertView>, AppError> {
+        let ids_of = |a: &AlertRecord| -> Vec<RecordId> {
+            a.case_ids.iter().filter_map(|s| s.parse().ok()).collect()
+        };
+        let all: Vec<RecordId> = alerts.iter().flat_map(ids_of).collect();
+        let readable: BTreeMap<RecordId, String> =
+            if !all.is_empty() && actor.may(dcis_domain::role::Permission::ReadRecords) {
+                let filter = self.readable_filter(actor).await?;
+                self.store
+                    .readable_case_references(&filter, &all)
+                    .await?
+                    .into_iter()
+                    .collect()
+            } else {
+                BTreeMap::new()
+            };
+        Ok(alerts
+            .into_iter()
+            .map(|mut a| {
+                let ids = ids_of(&a);
+                let mut readable_cases: Vec<(RecordId, String)> = ids
+                    .iter()
+                    .filter_map(|id| readable.get(id).map(|r| (*id, r.clone())))
+                    .collect();
+                let d = disclosure(a.case_count, ids.len(), readable_cases.len());
+                if d == Disclosure::Withheld {
+                    a.figures = serde_json::Value::Null;
+                    a.case_ids.clear();
+                    a.subject = subject_without_case(&a.subject);
+                    readable_cases.clear();
                 }
-            }
-        }
-        let d = disclosure(a.case_count, ids.len(), readable_cases.len());
-        if d == Disclosure::Withheld {
-            a.figures = serde_json::Value::Null;
-            a.case_ids.clear();
-            a.subject = subject_without_case(&a.subject);
-            readable_cases.clear();
-        }
-        Ok(AlertView {
-            alert: a,
-            disclosure: d,
-            readable_cases,
-        })
+                AlertView {
+                    alert: a,
+                    disclosure: d,
+                    readable_cases,
+                }
+            })
+            .collect())
     }
 
     /// The alerts `actor` may see (analysis permission; their provinces'
@@ -226,11 +247,7 @@ impl App {
     ) -> Result<(Vec<AlertView>, i64), AppError> {
         let scope = AlertScope::of(actor)?;
         let (rows, total) = self.store.alerts(&scope, filter, limit, offset).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for a in rows {
-            out.push(self.alert_view(actor, a).await?);
-        }
-        Ok((out, total))
+        Ok((self.alert_views(actor, rows).await?, total))
     }
 
     /// One alert; "not found" outside the actor's scope.
@@ -241,7 +258,10 @@ impl App {
             .alert(&scope, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.alert_view(actor, a).await
+        self.alert_views(actor, vec![a])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)
     }
 
     /// Acknowledges an open alert the actor may see (audited). An alert

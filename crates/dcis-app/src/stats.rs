@@ -90,11 +90,15 @@ pub struct Table {
 }
 
 impl Table {
-    /// The cell with these keys, if any case is behind it.
+    /// The cell with these keys, if any case is behind it. A binary
+    /// search: the cells are sorted by their keys (the store sorts them,
+    /// suppression and filtering keep the order), and the pages and the
+    /// API look up every cell of a table of thousands.
     pub fn cell(&self, keys: &[&str]) -> Option<&ShownCell> {
         self.cells
-            .iter()
-            .find(|c| c.keys.iter().map(String::as_str).eq(keys.iter().copied()))
+            .binary_search_by(|c| c.keys.iter().map(String::as_str).cmp(keys.iter().copied()))
+            .ok()
+            .map(|i| &self.cells[i])
     }
 
     /// The figure of a measure at these keys; zero cases is a value (0)

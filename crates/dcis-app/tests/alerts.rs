@@ -534,6 +534,22 @@ async fn who_sees_which_alert(db: Db) {
         vec![heroin_case]
     );
     assert!(v.readable_cases[0].1.starts_with("AL-"));
+    // A page of alerts shows each one as it is shown alone (the page's
+    // cases are checked together, in one query).
+    let (page, _) = w
+        .app
+        .alerts(&bokeo_insider, &AlertFilter::default(), 50, 0)
+        .await
+        .unwrap();
+    assert!(!page.is_empty());
+    for a in &page {
+        assert_eq!(
+            a,
+            &w.app.alert(&bokeo_insider, a.alert.id).await.unwrap(),
+            "{}",
+            a.alert.subject
+        );
+    }
 
     // Acknowledged once, audited; a second time is a conflict.
     let before = alert_audits(&w, "update").await;

@@ -75,26 +75,20 @@ impl StatsScope {
     /// suppression), so that the hidden one cannot be found by subtracting
     /// the shown ones from a total along that axis. Totals along the other
     /// axes are not protected this way; `docs/analysis.md` says so.
-    pub fn suppressed<K: PartialEq>(&self, cells: &[(&[K], i64)]) -> Vec<bool> {
+    pub fn suppressed<K: Ord>(&self, cells: &[(&[K], i64)]) -> Vec<bool> {
         let mut hidden: Vec<bool> = cells.iter().map(|(_, n)| !self.shows(*n)).collect();
-        let mut done = vec![false; cells.len()];
-        for i in 0..cells.len() {
-            if done[i] {
-                continue;
-            }
-            let head = |k: &[K]| k.len().saturating_sub(1);
-            let (ki, _) = cells[i];
-            let siblings: Vec<usize> = (0..cells.len())
-                .filter(|&j| {
-                    let (kj, _) = cells[j];
-                    kj.len() == ki.len() && kj[..head(kj)] == ki[..head(ki)]
-                })
-                .collect();
-            for &j in &siblings {
-                done[j] = true;
-            }
-            if siblings.iter().filter(|&&j| hidden[j]).count() == 1 {
-                let other = siblings
+        // Siblings share every key but the last (and the number of keys):
+        // grouped in one pass, so a table of thousands of cells costs
+        // n log n, not n squared.
+        let mut siblings: std::collections::BTreeMap<(usize, &[K]), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, (k, _)) in cells.iter().enumerate() {
+            let head = k.len().saturating_sub(1);
+            siblings.entry((k.len(), &k[..head])).or_default().push(i);
+        }
+        for group in siblings.values() {
+            if group.iter().filter(|&&j| hidden[j]).count() == 1 {
+                let other = group
                     .iter()
                     .copied()
                     .filter(|&j| !hidden[j] && cells[j].1 > 0)

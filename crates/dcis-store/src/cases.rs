@@ -1,7 +1,7 @@
 //! Cases and their seized items. Every read takes the caller's filter.
 
 use crate::access::{
-    bind_all, filter_sql, push, readable_sql, record_access, Bind, ACCESS_COLUMNS,
+    bind_all, filter_sql, push, readable_one_sql, readable_sql, record_access, Bind, ACCESS_COLUMNS,
 };
 use crate::error::StoreError;
 use crate::open::Store;
@@ -214,6 +214,40 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(case_row).transpose()
+    }
+
+    /// The references of those of `ids` the filter lets the actor read, in
+    /// the order of `ids`: one query for a few cases (the cases named by
+    /// the alerts of a page), instead of one per case.
+    pub async fn readable_case_references(
+        &self,
+        f: &ReadFilter,
+        ids: &[RecordId],
+    ) -> Result<Vec<(RecordId, String)>, StoreError> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let mut binds = Vec::new();
+            let marks: Vec<String> = chunk
+                .iter()
+                .map(|c| push(&mut binds, Bind::Text(c.to_string())))
+                .collect();
+            let cond = readable_one_sql(f, "ra", &mut binds);
+            let sql = format!(
+                "SELECT lc.id, lc.reference FROM law_case lc JOIN record_access ra ON ra.record_id = lc.id \
+                 WHERE lc.id IN ({}) AND {cond}",
+                marks.join(", ")
+            );
+            for r in bind_all(sqlx::query(&sql), &binds)
+                .fetch_all(&self.pool)
+                .await?
+            {
+                found.insert(text(&r, "id")?, text(&r, "reference")?);
+            }
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|c| found.get(&c.to_string()).map(|r| (*c, r.clone())))
+            .collect())
     }
 
     /// The items of a case the filter lets the actor read, in order.
