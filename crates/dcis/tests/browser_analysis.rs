@@ -1,7 +1,8 @@
 //! Browser test of the dashboard: an analyst opens it, the chart is drawn
 //! by the vendored ECharts (no error under the CSP), switches the period
 //! with the picker, downloads the cases chart's CSV and a PNG of it, and
-//! opens the pivot table and the trends. Real binary on SQLite with
+//! opens the pivot table and the trends, and switches the map's measure
+//! (the server redraws the SVG and its legend). Real binary on SQLite with
 //! generated data, headless Chromium; screenshots in
 //! `<repo>/target/screenshots/analysis-*.png`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -114,6 +115,58 @@ async fn dashboard_period_switch_and_chart_csv() {
     .unwrap();
     wait_for(&c, &s, "body[data-charts-ready='1']", "the trend chart").await;
     screenshot(&c, "analysis-trends.png").await;
+
+    // The map: cases by province, then tablets, drawn by the server.
+    c.goto(&s.url("/analysis/map?period=2025")).await.unwrap();
+    wait_for(&c, &s, "#map svg path.region", "the province map").await;
+    let regions = c
+        .find_all(Locator::Css("#map svg path.region"))
+        .await
+        .unwrap();
+    assert_eq!(regions.len(), 18, "one region per province");
+    let head = common::browser::text_of(&c, "#map-table thead").await;
+    assert!(head.contains("Cases"), "{head}");
+    let legend_cases = c
+        .execute(
+            "return document.querySelector('#map svg').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&c, "analysis-map-cases.png").await;
+    c.find(Locator::Css("#map-measure"))
+        .await
+        .unwrap()
+        .select_by_value("tablets")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#map-apply"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        &s,
+        "#map-measure option[value='tablets'][selected]",
+        "the map of tablets",
+    )
+    .await;
+    let head = common::browser::text_of(&c, "#map-table thead").await;
+    assert!(head.contains("Tablets"), "{head}");
+    let legend_tablets = c
+        .execute(
+            "return document.querySelector('#map svg').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        legend_cases, legend_tablets,
+        "the legend follows the measure"
+    );
+    screenshot(&c, "analysis-map-tablets.png").await;
 
     // The dashboard in Lao.
     c.goto(&s.url("/dashboard?period=2025")).await.unwrap();

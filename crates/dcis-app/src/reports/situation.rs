@@ -17,6 +17,7 @@
 use super::{ReportFile, ReportFormat, REPORT_ENTITY};
 use crate::alerts::AlertView;
 use crate::error::AppError;
+use crate::maps::{map_svg, MapFigures};
 use crate::stats::{Compared, Dashboard, Figure, StatsRequest, Trend};
 use crate::App;
 use dcis_domain::alert::{subject_pairs, AlertRule};
@@ -167,6 +168,8 @@ pub struct SituationReport {
     pub substance_trend: Trend,
     /// The alerts about a month of the period that the actor may see, newest first.
     pub alerts: Vec<AlertView>,
+    /// Cases of the period by province (or, for one province, by district), for the map.
+    pub map: MapFigures,
     pub provinces: BTreeMap<String, Province>,
     /// Border crossings' names (English, Lao) by id.
     pub crossings: BTreeMap<String, (String, String)>,
@@ -242,6 +245,15 @@ impl App {
         let cases_trend = self
             .trend(actor, &trend_req, TimeGrain::Month, None)
             .await?;
+        let map_req = StatsRequest {
+            query: StatsQuery {
+                period: req.period,
+                filters: trend_req.query.filters.clone(),
+                group: Vec::new(),
+            },
+            measure: Measure::Cases,
+        };
+        let map = self.map(actor, &map_req).await?;
         let mut substance_trend = self
             .trend(
                 actor,
@@ -326,6 +338,7 @@ impl App {
             cases_trend,
             substance_trend,
             alerts,
+            map,
             provinces,
             crossings,
         })
@@ -583,6 +596,10 @@ pub fn document(r: &SituationReport, cat: &Catalogue, lang: Language) -> Documen
     }
 
     if !r.is_empty() {
+        // Where: the map of the period's cases (the same drawing as /analysis/map).
+        blocks.push(Block::Heading(w.t("sitrep-map")));
+        blocks.push(figure(map_svg(&r.map, cat, lang), &w.t("sitrep-map")));
+
         // Seizures by substance.
         blocks.push(Block::Heading(w.t("sitrep-seizures")));
         let mut rows = Vec::new();
