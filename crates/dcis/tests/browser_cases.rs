@@ -21,13 +21,27 @@ async fn select(c: &Client, css: &str, value: &str) {
         .unwrap_or_else(|e| panic!("{css} has no option {value}: {e}"));
 }
 
+/// Clicks a submit button, first marking the page it leaves, so that
+/// [`wait_new`] cannot find what it waits for on that old page while the
+/// next one loads (a race seen under load).
 async fn click(c: &Client, css: &str) {
+    c.execute(
+        "document.documentElement.setAttribute('data-left', '1');",
+        vec![],
+    )
+    .await
+    .unwrap();
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no {css}: {e}"))
         .click()
         .await
         .unwrap();
+}
+
+/// Waits for `css` on a page loaded after the last [`click`].
+async fn wait_new(c: &Client, s: &Server, css: &str, what: &str) {
+    wait_for(c, s, &format!("html:not([data-left]) {css}"), what).await;
 }
 
 async fn search(c: &Client, s: &Server, q: &str) -> String {
@@ -84,7 +98,7 @@ async fn record_a_case_and_find_it() {
     )
     .await;
     click(&c, "form[action='/cases'] button").await;
-    wait_for(
+    wait_new(
         &c,
         &s,
         "form[action$='/items'] select[name=substance]",
@@ -113,7 +127,7 @@ async fn record_a_case_and_find_it() {
             fill(&c, "form[action$='/items'] input[name=tablet_logo]", logo).await;
         }
         click(&c, "form[action$='/items'] button").await;
-        wait_for(&c, &s, "main p.flash", "the confirmation of the item").await;
+        wait_new(&c, &s, "main p.flash", "the confirmation of the item").await;
     }
     // A person, in Lao script with a Latin transliteration.
     fill(
@@ -138,7 +152,7 @@ async fn record_a_case_and_find_it() {
     )
     .await;
     click(&c, "form[action$='/persons'] button").await;
-    wait_for(&c, &s, "main p.flash", "the confirmation of the person").await;
+    wait_new(&c, &s, "main p.flash", "the confirmation of the person").await;
     let page = body_text(&c).await;
     assert!(
         page.contains("24000") && page.contains("1500 g"),

@@ -181,8 +181,11 @@ pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
 pub async fn body_text(c: &Client) -> String {
     let mut tries = 0;
     loop {
-        let body = c.find(Locator::Css("body")).await.unwrap();
-        match body.text().await {
+        let text = match c.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await,
+            Err(e) => Err(e),
+        };
+        match text {
             Ok(t) => return t,
             Err(e) if tries < 10 => {
                 tries += 1;
