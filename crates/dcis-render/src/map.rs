@@ -251,7 +251,8 @@ impl Classes {
 const MAP_W: f64 = 440.0;
 const MAP_H: f64 = 500.0;
 const LEGEND_X: f64 = 460.0;
-const WIDTH: f64 = 680.0;
+// Wide enough for the longest legend label ("Suppressed (fewer than 3 cases)", and its Lao).
+const WIDTH: f64 = 780.0;
 const LINE: f64 = 16.0;
 
 /// Draws a choropleth: each region with a shape as one `<path>` filled by
