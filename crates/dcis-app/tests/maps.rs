@@ -23,34 +23,6 @@ use dcis_policy::Actor;
 use std::collections::BTreeMap;
 use time::macros::date;
 
-async fn rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
-    use sqlx::Row;
-    let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
-        .await
-        .unwrap();
-    sqlx::query(sql)
-        .fetch_all(&mut c)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (0..r.columns().len())
-                .map(|i| {
-                    r.try_get::<Option<String>, _>(i)
-                        .ok()
-                        .flatten()
-                        .or_else(|| {
-                            r.try_get::<Option<i64>, _>(i)
-                                .ok()
-                                .flatten()
-                                .map(|v| v.to_string())
-                        })
-                })
-                .collect()
-        })
-        .collect()
-}
-
 fn analyst(scope: &str) -> Actor {
     Actor {
         user: "01890000-0000-7000-8000-000000000101".parse().unwrap(),
@@ -132,13 +104,13 @@ async fn map_figures_match_an_independent_fold(db: Db) {
     let a = analyst("national");
     // Cases and weighed grams per province and per district over 2025,
     // read from the raw tables.
-    let case_rows = rows(
+    let case_rows = raw_rows(
         &url,
         "SELECT id, province_code, district_code FROM law_case \
          WHERE occurred_on >= '2025-01-01' AND occurred_on <= '2025-12-31'",
     )
     .await;
-    let mass_rows = rows(
+    let mass_rows = raw_rows(
         &url,
         "SELECT lc.province_code, lc.district_code, si.mass_ug FROM law_case lc JOIN seizure_item si ON si.case_id = lc.id \
          WHERE lc.occurred_on >= '2025-01-01' AND lc.occurred_on <= '2025-12-31' AND si.mass_derived = 0 AND si.mass_ug IS NOT NULL",

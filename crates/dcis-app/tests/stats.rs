@@ -40,34 +40,6 @@ async fn generate(app: &App, seed: u64, items: u64) {
     .unwrap();
 }
 
-async fn rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
-    use sqlx::Row;
-    let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
-        .await
-        .unwrap();
-    sqlx::query(sql)
-        .fetch_all(&mut c)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (0..r.columns().len())
-                .map(|i| {
-                    r.try_get::<Option<String>, _>(i)
-                        .ok()
-                        .flatten()
-                        .or_else(|| {
-                            r.try_get::<Option<i64>, _>(i)
-                                .ok()
-                                .flatten()
-                                .map(|v| v.to_string())
-                        })
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// A small deterministic generator (xorshift) for the random changes.
 struct Rng(u64);
 
@@ -110,7 +82,7 @@ async fn rollup_matches_rebuild_after_random_changes(db: Db) {
     let (app, url) = demo(db).await;
     generate(&app, 7, 400).await;
     let sup = app.actor_for_username("supervisor").await.unwrap();
-    let ids: Vec<RecordId> = rows(
+    let ids: Vec<RecordId> = raw_rows(
         &url,
         "SELECT lc.id FROM law_case lc JOIN organisation o ON o.id = lc.agency_id WHERE o.code = 'CNP' ORDER BY lc.id",
     )
@@ -306,12 +278,12 @@ struct Raw {
 async fn raw(url: &str) -> Raw {
     let n = |v: &Option<String>| v.as_deref().map(|s| s.parse::<i64>().unwrap()).unwrap_or(0);
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let cases = rows(url, "SELECT id, occurred_on, province_code FROM law_case")
+    let cases = raw_rows(url, "SELECT id, occurred_on, province_code FROM law_case")
         .await
         .into_iter()
         .map(|r| (s(&r[0]), (s(&r[1]), s(&r[2]))))
         .collect();
-    let items = rows(
+    let items = raw_rows(
         url,
         "SELECT case_id, substance, unit, mass_ug, mass_derived, item_count, volume_ul FROM seizure_item",
     )
@@ -319,7 +291,7 @@ async fn raw(url: &str) -> Raw {
     .into_iter()
     .map(|r| (s(&r[0]), s(&r[1]), s(&r[2]), n(&r[3]), n(&r[4]) == 1, n(&r[5]), n(&r[6])))
     .collect();
-    let people = rows(
+    let people = raw_rows(
         url,
         "SELECT cp.case_id, p.nationality, p.sex, cp.role FROM case_person cp JOIN person p ON p.id = cp.person_id",
     )

@@ -158,6 +158,36 @@ pub async fn raw_i64(url: &str, sql: &str) -> i64 {
         .unwrap()
 }
 
+/// Every row of a query, each column as text (integers written out), for
+/// expected values computed outside the code under test.
+pub async fn raw_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    use sqlx::Row;
+    let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap();
+    sqlx::query(sql)
+        .fetch_all(&mut c)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (0..r.columns().len())
+                .map(|i| {
+                    r.try_get::<Option<String>, _>(i)
+                        .ok()
+                        .flatten()
+                        .or_else(|| {
+                            r.try_get::<Option<i64>, _>(i)
+                                .ok()
+                                .flatten()
+                                .map(|v| v.to_string())
+                        })
+                })
+                .collect()
+        })
+        .collect()
+}
+
 pub async fn raw_exec(url: &str, sql: &str) {
     let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
         .await
