@@ -271,30 +271,33 @@ impl Store {
                 FirstSeenKind::Form => ("si.form", "si.form"),
                 FirstSeenKind::Logo => ("si.tablet_logo_key", "si.tablet_logo"),
             };
-            // The first month per (value, province), then the cases of
-            // that month (a date range, so the province and date index
-            // serves it).
+            // Every (value, province, month) with its cases, in order: the
+            // first row of each (value, province) is its first month. One
+            // GROUP BY over the items, whose plan cannot go wrong the way a
+            // join back to the cases of the first month could.
             let sql = format!(
-                "SELECT f.value, f.province_code, f.month, COUNT(DISTINCT lc.id) AS cases, MIN({label}) AS label \
-                 FROM (SELECT {value} AS value, lc.province_code, MIN({MONTH}) AS month \
-                       FROM seizure_item si JOIN law_case lc ON lc.id = si.case_id \
-                       WHERE {value} <> '' GROUP BY {value}, lc.province_code) f \
-                 JOIN law_case lc ON lc.province_code = f.province_code \
-                      AND lc.occurred_on >= f.month || '-01' AND lc.occurred_on <= f.month || '-31' \
-                 JOIN seizure_item si ON si.case_id = lc.id AND {value} = f.value \
-                 GROUP BY f.value, f.province_code, f.month \
-                 ORDER BY f.value, f.province_code"
+                "SELECT {value} AS value, lc.province_code, {MONTH} AS month, \
+                 COUNT(DISTINCT lc.id) AS cases, MIN({label}) AS label \
+                 FROM seizure_item si JOIN law_case lc ON lc.id = si.case_id \
+                 WHERE {value} <> '' GROUP BY {value}, lc.province_code, {MONTH} \
+                 ORDER BY 1, 2, 3"
             );
             let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+            let mut last: Option<(String, ProvinceCode)> = None;
             for r in &rows {
+                let key = (text(r, "value")?, province(r, "province_code")?);
+                if last.as_ref() == Some(&key) {
+                    continue;
+                }
                 out.push(FirstSeen {
                     kind,
-                    value: text(r, "value")?,
+                    value: key.0.clone(),
                     label: text(r, "label")?,
-                    province: province(r, "province_code")?,
+                    province: key.1.clone(),
                     month: month(r, "month")?,
                     cases: int(r, "cases")?,
                 });
+                last = Some(key);
             }
         }
         Ok(out)
@@ -362,26 +365,30 @@ impl Store {
                 "destination_province",
             ),
         ] {
+            // Every (route, month) with its cases, in order: the first row
+            // of each route is its first month (one GROUP BY, as above).
             let sql = format!(
-                "SELECT f.origin, f.destination, f.month, COUNT(*) AS cases \
-                 FROM (SELECT lc.{from} AS origin, lc.{to} AS destination, MIN({MONTH}) AS month \
-                       FROM law_case lc WHERE lc.{from} <> '' AND lc.{to} <> '' \
-                       GROUP BY lc.{from}, lc.{to}) f \
-                 JOIN law_case lc ON lc.{from} = f.origin AND lc.{to} = f.destination \
-                      AND lc.occurred_on >= f.month || '-01' AND lc.occurred_on <= f.month || '-31' \
-                 GROUP BY f.origin, f.destination, f.month \
-                 ORDER BY f.month, f.origin, f.destination"
+                "SELECT lc.{from} AS origin, lc.{to} AS destination, {MONTH} AS month, COUNT(*) AS cases \
+                 FROM law_case lc WHERE lc.{from} <> '' AND lc.{to} <> '' \
+                 GROUP BY lc.{from}, lc.{to}, {MONTH} ORDER BY 1, 2, 3"
             );
             let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+            let mut first: Vec<RouteSeen> = Vec::new();
             for r in &rows {
-                out.push(RouteSeen {
+                let (from, to) = (text(r, "origin")?, text(r, "destination")?);
+                if first.last().is_some_and(|l| l.from == from && l.to == to) {
+                    continue;
+                }
+                first.push(RouteSeen {
                     kind,
-                    from: text(r, "origin")?,
-                    to: text(r, "destination")?,
+                    from,
+                    to,
                     month: month(r, "month")?,
                     cases: int(r, "cases")?,
                 });
             }
+            first.sort_by(|a, b| (a.month, &a.from, &a.to).cmp(&(b.month, &b.from, &b.to)));
+            out.extend(first);
         }
         Ok(out)
     }
