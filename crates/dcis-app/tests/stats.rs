@@ -216,7 +216,7 @@ async fn rollup_matches_rebuild_after_random_changes(db: Db) {
     let t = |g: TimeGrain| Group::Time(g);
     let d = Group::Dim;
     type Question = (Vec<Group>, Vec<(StatDim, String)>);
-    let queries: Vec<Question> = vec![
+    let mut queries: Vec<Question> = vec![
         (vec![], vec![]),
         (vec![d(StatDim::Substance)], vec![]),
         (vec![t(TimeGrain::Month), d(StatDim::Province)], vec![]),
@@ -241,6 +241,12 @@ async fn rollup_matches_rebuild_after_random_changes(db: Db) {
             vec![(StatDim::Route, "MM>TH".into())],
         ),
     ];
+    // Every rolled-up dimension by month (stat_month, stat_year) and by
+    // agency (stat_cell).
+    for dim in StatDim::rolled_up() {
+        queries.push((vec![t(TimeGrain::Month), d(dim)], vec![]));
+        queries.push((vec![d(StatDim::Agency), d(dim)], vec![]));
+    }
     // Periods of whole years and months around them (read from the yearly
     // and monthly roll-ups), of months only, and inside one year.
     for (from, to) in [

@@ -293,7 +293,7 @@ impl Store {
                     kind,
                     value: key.0.clone(),
                     label: text(r, "label")?,
-                    province: key.1.clone(),
+                    province: key.1,
                     month: month(r, "month")?,
                     cases: int(r, "cases")?,
                 });

@@ -50,17 +50,17 @@ pub struct BulkRows {
 /// log and the database only at commit, as before, so a load killed
 /// half-way leaves what it left before (the kill test). Put back to
 /// [`DEFAULT_CACHE_KIB`] before the transaction ends.
-const BULK_CACHE_KIB: i64 = 262_144;
+pub(crate) const BULK_CACHE_KIB: i64 = 262_144;
 
 /// SQLite's default page cache (`PRAGMA cache_size = -2000`), which dcis's
 /// connections otherwise keep.
-const DEFAULT_CACHE_KIB: i64 = 2_000;
+pub(crate) const DEFAULT_CACHE_KIB: i64 = 2_000;
 
 /// At most this many bound values per statement (SQLite allows 32 766,
 /// PostgreSQL 65 535).
 const MAX_BINDS: usize = 30_000;
 
-enum V {
+pub(crate) enum V {
     T(String),
     OT(Option<String>),
     I(i64),
@@ -74,8 +74,8 @@ enum V {
 /// then one row), so that each is prepared once and then reused from the
 /// connection's statement cache however many rows each batch has:
 /// preparing a statement of thousands of values costs more than running it.
-async fn insert_many(
-    w: &mut Write,
+pub(crate) async fn insert_many(
+    conn: &mut sqlx::AnyConnection,
     table: &str,
     columns: &str,
     cols: usize,
@@ -85,7 +85,7 @@ async fn insert_many(
     // SQLite looks a `$N` parameter's name up in a list (linear), which
     // makes a statement of n named parameters cost O(n²) to bind; its
     // anonymous `?` parameters are bound by position. PostgreSQL needs `$N`.
-    let anonymous = w.conn().backend_name().eq_ignore_ascii_case("sqlite");
+    let anonymous = conn.backend_name().eq_ignore_ascii_case("sqlite");
     let mut left = rows.len();
     let mut rows = rows.into_iter();
     let mut shapes: Vec<(usize, String)> = Vec::new();
@@ -119,7 +119,7 @@ async fn insert_many(
                 };
             }
         }
-        q.execute(w.conn()).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -175,6 +175,14 @@ fn insert_sql(table: &str, columns: &str, cols: usize, rows: usize, anonymous: b
     sql
 }
 
+/// Sets the page cache of an SQLite connection, in KiB.
+pub(crate) async fn set_cache(conn: &mut sqlx::AnyConnection, kib: i64) -> Result<(), StoreError> {
+    sqlx::query(&format!("PRAGMA cache_size = -{kib}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 impl Write {
     /// Raises the page cache of this SQLite connection for a bulk load,
     /// once per transaction ([`BULK_CACHE_KIB`]).
@@ -182,9 +190,7 @@ impl Write {
         if self.bulk_cache || !self.conn().backend_name().eq_ignore_ascii_case("sqlite") {
             return Ok(());
         }
-        sqlx::query(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))
-            .execute(self.conn())
-            .await?;
+        set_cache(self.conn(), BULK_CACHE_KIB).await?;
         self.bulk_cache = true;
         Ok(())
     }
@@ -192,9 +198,7 @@ impl Write {
     /// Puts the page cache a bulk load raised back to SQLite's default.
     pub(crate) async fn restore_cache(&mut self) -> Result<(), StoreError> {
         if self.bulk_cache {
-            sqlx::query(&format!("PRAGMA cache_size = -{DEFAULT_CACHE_KIB}"))
-                .execute(self.conn())
-                .await?;
+            set_cache(self.conn(), DEFAULT_CACHE_KIB).await?;
             self.bulk_cache = false;
         }
         Ok(())
@@ -421,7 +425,7 @@ impl Write {
         sort_by_key(&mut seized, 1);
         sort_by_key(&mut terms, 3);
         insert_many(
-            self,
+            self.conn(),
             "record_access",
             "record_id, record_kind, installation_id, owner_organisation_id, owner_unit_id, province_code, \
              classification_rank, tlp, created_by, created_at",
@@ -430,7 +434,7 @@ impl Write {
         )
         .await?;
         insert_many(
-            self,
+            self.conn(),
             "law_case",
             "id, agency_id, reference, occurred_on, occurred_time, province_code, district_code, village_id, \
              border_crossing_id, latitude, longitude, operation_name, detection_method, transport_mode, \
@@ -441,7 +445,7 @@ impl Write {
         )
         .await?;
         insert_many(
-            self,
+            self.conn(),
             "seizure_item",
             "id, case_id, position, substance, form, quantity, unit, tablet_count, unit_weight_mg, purity, \
              lab_reference, tablet_logo, tablet_logo_key, packaging_kind, packaging_brand, packaging_key, price, \
@@ -452,7 +456,7 @@ impl Write {
         )
         .await?;
         insert_many(
-            self,
+            self.conn(),
             "person",
             "id, name, latin_name, search_keys, sex, birth_date, age, age_as_of, nationality, aliases_json, \
              documents_json, addresses_json, created_at, updated_at, search_words, bulk_load_id",
@@ -461,7 +465,7 @@ impl Write {
         )
         .await?;
         insert_many(
-            self,
+            self.conn(),
             "person_document",
             "person_id, kind, number, issuing_country",
             4,
@@ -469,7 +473,7 @@ impl Write {
         )
         .await?;
         insert_many(
-            self,
+            self.conn(),
             "case_person",
             "case_id, person_id, position, role, outcome_json, created_at",
             6,
@@ -477,14 +481,21 @@ impl Write {
         )
         .await?;
         insert_many(
-            self,
+            self.conn(),
             "case_object",
             "id, case_id, kind, position, fields_json, search_key, label, person_id, created_at",
             9,
             object,
         )
         .await?;
-        insert_many(self, "search_term", "source, term, record_id", 3, terms).await?;
+        insert_many(
+            self.conn(),
+            "search_term",
+            "source, term, record_id",
+            3,
+            terms,
+        )
+        .await?;
         let partitions: BTreeSet<(String, String)> = cases
             .iter()
             .map(|c| {

@@ -27,6 +27,7 @@ mod open;
 mod org;
 mod persons;
 mod reports;
+mod rollup;
 mod rows;
 mod search;
 mod security;

@@ -81,7 +81,7 @@ impl StatsQuery {
 
 /// The SQL value of a dimension for a row of law_case `lc`, seizure_item
 /// `si`, case_person `cp` and person `p`.
-fn dim_expr(d: StatDim) -> String {
+pub(crate) fn dim_expr(d: StatDim) -> String {
     let or_unknown = |col: &str| format!("(CASE WHEN {col} = '' THEN '{UNKNOWN}' ELSE {col} END)");
     let or_q = |col: &str| format!("(CASE WHEN {col} = '' THEN '?' ELSE {col} END)");
     match d {
@@ -108,7 +108,7 @@ fn dim_expr(d: StatDim) -> String {
 
 /// The condition for a row to have a value of the dimension (a case
 /// without a border crossing has none).
-fn dim_present(d: StatDim) -> Option<&'static str> {
+pub(crate) fn dim_present(d: StatDim) -> Option<&'static str> {
     match d {
         StatDim::Route => Some("(lc.origin_country <> '' OR lc.destination_country <> '')"),
         StatDim::BorderCrossing => Some("lc.border_crossing_id IS NOT NULL"),
@@ -140,7 +140,7 @@ fn only_digits_sql(expr: &str, also: &str) -> String {
 /// an unknown age. PostgreSQL would otherwise fail the whole query on one
 /// such value (SQLite would read it as 0). Normalised age columns, written
 /// with the person, would count those too.
-fn age_sql() -> String {
+pub(crate) fn age_sql() -> String {
     let age_ok = only_digits_sql("p.age", ".");
     let birth_ok = format!(
         "(LENGTH(p.birth_date) = 10 AND substr(p.birth_date, 5, 1) = '-' AND substr(p.birth_date, 8, 1) = '-' AND {})",
@@ -175,7 +175,7 @@ fn time_expr(g: TimeGrain, month: &str) -> String {
     }
 }
 
-const RAW_MONTH: &str = "substr(lc.occurred_on, 1, 7)";
+pub(crate) const RAW_MONTH: &str = "substr(lc.occurred_on, 1, 7)";
 
 fn unit_list(pred: impl Fn(MeasureUnit) -> bool) -> String {
     MeasureUnit::ALL
@@ -186,20 +186,77 @@ fn unit_list(pred: impl Fn(MeasureUnit) -> bool) -> String {
         .join(", ")
 }
 
-/// The item part's sums, in [`Totals::COLUMNS`] order after `cases`,
-/// `items`.
-fn item_sums() -> Vec<String> {
-    vec![
-        "SUM(CASE WHEN si.mass_derived = 0 THEN si.mass_ug END)".into(),
+/// The measures of one seized item as SQL over `si`: in
+/// [`Totals::COLUMNS`] order from `mass_ug` to `area_m2` (summed), then its
+/// purity and its unit price (summed, and counted where not NULL, for
+/// `purity_milli`, `purity_n`, `price_minor`, `price_n`). The one
+/// definition of what each total adds up, for the raw queries' sums and the
+/// roll-up's fold alike.
+pub(crate) fn item_values() -> [String; 8] {
+    [
+        "(CASE WHEN si.mass_derived = 0 THEN si.mass_ug END)".into(),
         format!(
-            "SUM(CASE WHEN si.unit IN ({}) THEN si.item_count END)",
+            "(CASE WHEN si.unit IN ({}) THEN si.item_count END)",
             unit_list(is_tablet_count_unit)
         ),
-        "SUM(si.volume_ul)".into(),
-        "SUM(CASE WHEN si.unit = 'units' THEN si.item_count END)".into(),
-        "SUM(CASE WHEN si.unit = 'plants' THEN si.item_count END)".into(),
-        "SUM(si.area_m2)".into(),
+        "si.volume_ul".into(),
+        "(CASE WHEN si.unit = 'units' THEN si.item_count END)".into(),
+        "(CASE WHEN si.unit = 'plants' THEN si.item_count END)".into(),
+        "si.area_m2".into(),
+        "si.purity_milli".into(),
+        "(CASE WHEN si.price_key <> '' THEN si.price_minor END)".into(),
     ]
+}
+
+/// The item part's aggregates, in [`Totals::COLUMNS`] order after `cases`,
+/// `items` except `persons` (which the item part does not count): the sums
+/// of mass to area, then purity and price sums and counts.
+fn item_sums() -> (String, String) {
+    let v = item_values();
+    let sums = v[..6]
+        .iter()
+        .map(|e| format!("SUM({e})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let means = format!(
+        "SUM({p}) AS purity_milli, COUNT({p}) AS purity_n, SUM({c}) AS price_minor, COUNT({c}) AS price_n",
+        p = v[6],
+        c = v[7]
+    );
+    (sums, means)
+}
+
+/// An index hint for SQLite (`INDEXED BY`), nothing for PostgreSQL: see
+/// [`raw_sql`].
+pub(crate) fn hint(sqlite: bool, index: &str) -> String {
+    if sqlite {
+        format!(" INDEXED BY {index}")
+    } else {
+        String::new()
+    }
+}
+
+/// The joins from a case `lc` to its items `si`, and to its people `cp`
+/// and `p`, as (FROM clause addition, condition).
+pub(crate) fn item_join(sqlite: bool) -> (String, &'static str) {
+    (
+        format!(
+            " CROSS JOIN seizure_item si{}",
+            hint(sqlite, "seizure_item_case")
+        ),
+        "si.case_id = lc.id",
+    )
+}
+
+pub(crate) fn person_join(sqlite: bool) -> (String, &'static str) {
+    (
+        format!(
+            " CROSS JOIN case_person cp{} CROSS JOIN person p{}",
+            hint(sqlite, "sqlite_autoindex_case_person_1"),
+            hint(sqlite, "sqlite_autoindex_person_1")
+        ),
+        "cp.case_id = lc.id AND p.id = cp.person_id",
+    )
 }
 
 /// A condition on a dimension: equal to a value, or having one at all.
@@ -220,15 +277,36 @@ fn dim_cond(d: StatDim, c: &Cond, binds: &mut Vec<Bind>) -> String {
 /// on the case itself. Rendered once per use (each use binds its own
 /// values, in the order they appear in the statement).
 #[derive(Debug, Clone)]
-struct CaseWhere {
-    from: String,
-    to: String,
-    provinces: Option<Vec<String>>,
+pub(crate) struct CaseWhere {
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) provinces: Option<Vec<String>>,
     case_conds: Vec<(StatDim, Cond)>,
 }
 
 impl CaseWhere {
-    fn render(&self, binds: &mut Vec<Bind>) -> String {
+    /// The cases of one province in a range of months.
+    pub(crate) fn partition(province: &str, first: Month, last: Month) -> Self {
+        Self {
+            from: first.first_day(),
+            to: last.after_last_day(),
+            provinces: Some(vec![province.to_owned()]),
+            case_conds: Vec::new(),
+        }
+    }
+
+    /// The case `lc` as read under this restriction (by province and
+    /// date, or by date alone).
+    pub(crate) fn case_from(&self, sqlite: bool) -> String {
+        let index = if self.provinces.as_ref().is_some_and(|p| !p.is_empty()) {
+            "law_case_province"
+        } else {
+            "law_case_occurred"
+        };
+        format!("law_case lc{}", hint(sqlite, index))
+    }
+
+    pub(crate) fn render(&self, binds: &mut Vec<Bind>) -> String {
         let mut c = vec![
             format!(
                 "lc.occurred_on >= {}",
@@ -285,31 +363,17 @@ fn raw_sql(
     sqlite: bool,
     binds: &mut Vec<Bind>,
 ) -> String {
-    // On SQLite, each table is read through a named index: the plan then
-    // does not depend on the planner statistics a connection loaded (a
-    // connection opened when the tables were small keeps statistics that
-    // make full scans look cheap: two minutes instead of a quarter of a
-    // second per partition, measured). PostgreSQL plans from its own.
-    let hint = |index: &str| {
-        if sqlite {
-            format!(" INDEXED BY {index}")
-        } else {
-            String::new()
-        }
-    };
+    // On SQLite, each table is read through a named index (`hint`): the
+    // plan then does not depend on the planner statistics a connection
+    // loaded (a connection opened when the tables were small keeps
+    // statistics that make full scans look cheap: two minutes instead of a
+    // quarter of a second per partition, measured). PostgreSQL plans from
+    // its own.
     // A case found by province and date, or by date alone, or by its id.
-    let case_by_place = if w.provinces.as_ref().is_some_and(|p| !p.is_empty()) {
-        hint("law_case_province")
-    } else {
-        hint("law_case_occurred")
-    };
-    let case_by_id = hint("sqlite_autoindex_law_case_1");
-    let item_join = format!(" CROSS JOIN seizure_item si{}", hint("seizure_item_case"));
-    let person_join = format!(
-        " CROSS JOIN case_person cp{} CROSS JOIN person p{}",
-        hint("sqlite_autoindex_case_person_1"),
-        hint("sqlite_autoindex_person_1")
-    );
+    let case_from = w.case_from(sqlite);
+    let case_by_id = format!("law_case lc{}", hint(sqlite, "sqlite_autoindex_law_case_1"));
+    let item_join = item_join(sqlite);
+    let person_join = person_join(sqlite);
     let of_level = |l: Level| -> Vec<(StatDim, Cond)> {
         conds
             .iter()
@@ -330,8 +394,8 @@ fn raw_sql(
     // province and date, then its items or people by their case index)
     // whatever statistics the connection holds; PostgreSQL plans them
     // like any inner join.
-    let item_join: (&str, &str) = (&item_join, "si.case_id = lc.id");
-    let person_join: (&str, &str) = (&person_join, "cp.case_id = lc.id AND p.id = cp.person_id");
+    let item_join: (&str, &str) = (&item_join.0, item_join.1);
+    let person_join: (&str, &str) = (&person_join.0, person_join.1);
     // `restrict`: apply the period, scope and case conditions (not needed
     // on rows read through a distinct table, which applied them already:
     // the case is then found by its id alone).
@@ -380,14 +444,14 @@ fn raw_sql(
         );
         let where_sql = render_conds(binds, &[join.1], true, &[level_conds]);
         format!(
-            "(SELECT DISTINCT {} FROM law_case lc{case_by_place}{} WHERE {where_sql}) {alias} CROSS JOIN ",
+            "(SELECT DISTINCT {} FROM {case_from}{} WHERE {where_sql}) {alias} CROSS JOIN ",
             sel.join(", "),
             join.0
         )
     };
 
     // Cases: every level's rows joined; distinct cases counted.
-    let mut from = format!("law_case lc{case_by_place}");
+    let mut from = case_from.clone();
     let mut joins = Vec::new();
     if uses_items {
         from.push_str(item_join.0);
@@ -419,21 +483,18 @@ fn raw_sql(
     } else {
         (String::new(), None, Vec::new())
     };
-    from.push_str("law_case lc");
     from.push_str(if other.is_some() {
         &case_by_id
     } else {
-        &case_by_place
+        &case_from
     });
     from.push_str(item_join.0);
     joins.push(item_join.1);
     let where_sql = render_conds(binds, &joins, other.is_none(), &[&item_conds]);
+    let (sums, means) = item_sums();
     let item_part = format!(
-        "SELECT {}{sep}0 AS cases, COUNT(*) AS items, {}, 0 AS persons, SUM(si.purity_milli) AS purity_milli, \
-         COUNT(si.purity_milli) AS purity_n, SUM(CASE WHEN si.price_key <> '' THEN si.price_minor END) AS price_minor, \
-         COUNT(CASE WHEN si.price_key <> '' THEN si.price_minor END) AS price_n FROM {from} WHERE {where_sql}{}",
+        "SELECT {}{sep}0 AS cases, COUNT(*) AS items, {sums}, 0 AS persons, {means} FROM {from} WHERE {where_sql}{}",
         select_keys(other),
-        item_sums().join(", "),
         group_by(n)
     );
 
@@ -448,11 +509,10 @@ fn raw_sql(
     } else {
         (String::new(), None, Vec::new())
     };
-    from.push_str("law_case lc");
     from.push_str(if other.is_some() {
         &case_by_id
     } else {
-        &case_by_place
+        &case_from
     });
     from.push_str(person_join.0);
     joins.push(person_join.1);
@@ -760,6 +820,11 @@ impl Store {
             if rows.is_empty() {
                 return Ok(done);
             }
+            // A rebuild of many partitions (after a bulk load, or of the
+            // whole roll-up) reads each case, item and person of them three
+            // times: with SQLite's default 2 MB page cache the pages are
+            // read again from the file each time.
+            let big = rows.len() > 12;
             // (province, year) -> (first, last) marked month.
             let mut ranges: std::collections::BTreeMap<(String, String), (String, String)> =
                 std::collections::BTreeMap::new();
@@ -778,7 +843,7 @@ impl Store {
                 }
             }
             for ((province, _), (from, to)) in ranges {
-                if self.rebuild_range(&province, &from, &to).await? {
+                if self.rebuild_range(&province, &from, &to, big).await? {
                     done += 1;
                 }
             }
@@ -793,12 +858,37 @@ impl Store {
         province: &str,
         from: &str,
         to: &str,
+        big: bool,
     ) -> Result<bool, StoreError> {
-        let guard = match self.backend {
-            crate::open::Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
-            crate::open::Backend::Postgres => None,
+        let sqlite = self.backend == crate::open::Backend::Sqlite;
+        // The write lock first, then a connection, as every writer does.
+        let guard = if sqlite {
+            Some(self.write_lock.clone().lock_owned().await)
+        } else {
+            None
         };
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.pool.acquire().await?;
+        let raise = sqlite && big;
+        if raise {
+            crate::bulk::set_cache(&mut conn, crate::bulk::BULK_CACHE_KIB).await?;
+        }
+        let result = self.rebuild_on(&mut conn, sqlite, province, from, to).await;
+        if raise {
+            crate::bulk::set_cache(&mut conn, crate::bulk::DEFAULT_CACHE_KIB).await?;
+        }
+        drop(guard);
+        result
+    }
+
+    async fn rebuild_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        sqlite: bool,
+        province: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let taken = sqlx::query(
             "DELETE FROM stat_dirty WHERE province_code = $1 AND month >= $2 AND month <= $3",
         )
@@ -828,65 +918,14 @@ impl Store {
             tx.commit().await?;
             return Ok(true);
         };
-        let w = CaseWhere {
-            from: first.first_day(),
-            to: last.after_last_day(),
-            provinces: Some(vec![province.to_owned()]),
-            case_conds: Vec::new(),
-        };
-        let dims = std::iter::once(None).chain(StatDim::rolled_up().map(Some));
-        for dim in dims {
-            let mut keys = vec![
-                (RAW_MONTH.to_owned(), Level::Case),
-                ("lc.province_code".to_owned(), Level::Case),
-                ("lc.agency_id".to_owned(), Level::Case),
-            ];
-            let mut w = w.clone();
-            let mut conds = Vec::new();
-            if let Some(d) = dim {
-                keys.push((dim_expr(d), d.level()));
-                if d.level() == Level::Case {
-                    w.case_conds.push((d, Cond::Present));
-                } else {
-                    conds.push((d, Cond::Present));
-                }
-            }
-            let mut binds = Vec::new();
-            let select = raw_sql(
-                &keys,
-                &w,
-                &conds,
-                self.backend == crate::open::Backend::Sqlite,
-                &mut binds,
-            );
-            let dim_name = dim.map(|d| d.as_str()).unwrap_or("all");
-            let value = if dim.is_some() { "k3" } else { "''" };
-            let cols = Totals::COLUMNS.join(", ");
-            let sql = format!(
-                "INSERT INTO stat_cell (month, province_code, agency_id, dim, value, {cols}) \
-                 SELECT k0, k1, k2, '{dim_name}', {value}, {cols} FROM ({select}) computed"
-            );
-            bind_all(sqlx::query(&sql), &binds)
-                .execute(&mut *tx)
-                .await?;
-        }
-        // The same partition without agencies, and its year.
+        let w = CaseWhere::partition(province, first, last);
+        crate::rollup::rebuild_partition(&mut tx, sqlite, province, &w).await?;
+        let cols = Totals::COLUMNS.join(", ");
         let sums = Totals::COLUMNS
             .iter()
             .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
             .collect::<Vec<_>>()
             .join(", ");
-        let cols = Totals::COLUMNS.join(", ");
-        sqlx::query(&format!(
-            "INSERT INTO stat_month (month, province_code, dim, value, {cols}) \
-             SELECT month, province_code, dim, value, {sums} FROM stat_cell \
-             WHERE province_code = $1 AND month >= $2 AND month <= $3 GROUP BY month, province_code, dim, value"
-        ))
-        .bind(province)
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
         let year = format!("{:04}", first.year());
         sqlx::query("DELETE FROM stat_year WHERE year = $1 AND province_code = $2")
             .bind(&year)
@@ -904,7 +943,6 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        drop(guard);
         Ok(true)
     }
 
