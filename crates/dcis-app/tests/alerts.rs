@@ -426,6 +426,33 @@ async fn planted_anomalies_are_found_once(db: Db) {
     assert_eq!(again.found, run.found);
     assert_eq!(alert_audits(&w, "create").await, audits);
     assert_eq!(seen(&w, &national).await, expected);
+
+    // A period narrows the list to the alerts about its months (as the
+    // situation report reads them).
+    let periods: std::collections::BTreeSet<&String> = expected.iter().map(|e| &e.2).collect();
+    for p in periods {
+        let month = dcis_domain::stats::Month::parse("month", p).unwrap();
+        let filter = AlertFilter {
+            period: Some(dcis_domain::stats::Period {
+                from: month,
+                to: month,
+            }),
+            ..Default::default()
+        };
+        let (views, total) = w.app.alerts(&national, &filter, 500, 0).await.unwrap();
+        let mut got: Vec<_> = views
+            .into_iter()
+            .map(|v| (v.alert.rule, v.alert.subject, v.alert.period))
+            .collect();
+        got.sort();
+        let want: Vec<_> = expected
+            .iter()
+            .filter(|e| &e.2 == p)
+            .map(|e| (e.0, e.1.clone(), e.2.clone()))
+            .collect();
+        assert_eq!(got, want, "period {p}");
+        assert_eq!(total as usize, want.len());
+    }
     assert!(w.app.store.verify_audit_chain(1000).await.unwrap().is_ok());
 }
 both!(planted_anomalies_are_found_once);

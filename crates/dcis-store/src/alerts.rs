@@ -82,6 +82,8 @@ pub struct AlertFilter {
     pub open: Option<bool>,
     pub rule: Option<AlertRule>,
     pub province: Option<ProvinceCode>,
+    /// Alerts about a month of this period only.
+    pub period: Option<dcis_domain::stats::Period>,
 }
 
 fn month(row: &AnyRow, col: &str) -> Result<Month, StoreError> {
@@ -492,6 +494,13 @@ impl Store {
             conds.push(format!(
                 "a.province_code = {}",
                 push(&mut binds, Bind::Text(p.as_str().to_owned()))
+            ));
+        }
+        if let Some(p) = &filter.period {
+            conds.push(format!(
+                "a.period >= {} AND a.period <= {}",
+                push(&mut binds, Bind::Text(p.from.to_string())),
+                push(&mut binds, Bind::Text(p.to.to_string()))
             ));
         }
         let cond = conds.join(" AND ");

@@ -268,25 +268,17 @@ impl App {
         if AlertScope::of(actor).is_ok() {
             let filter = AlertFilter {
                 province: req.province,
+                period: Some(req.period),
                 ..AlertFilter::default()
             };
-            let (from, to) = (req.period.from.to_string(), req.period.to.to_string());
             let page = 200;
             let mut offset = 0;
             loop {
                 let (views, total) = self.alerts(actor, &filter, page, offset).await?;
                 let n = views.len() as i64;
-                let mut older = false;
-                for v in views {
-                    let p = v.alert.period.as_str();
-                    if p < from.as_str() {
-                        older = true;
-                    } else if p <= to.as_str() {
-                        alerts.push(v);
-                    }
-                }
+                alerts.extend(views);
                 offset += n;
-                if older || n == 0 || offset >= total {
+                if n == 0 || offset >= total {
                     break;
                 }
             }

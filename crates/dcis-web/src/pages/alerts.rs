@@ -325,6 +325,7 @@ pub(crate) fn parse_filter(
         open,
         rule,
         province,
+        period: None,
     })
 }
 
