@@ -98,6 +98,14 @@ impl Store {
         rows.iter().map(district).collect()
     }
 
+    /// Every district of the country, in code order.
+    pub async fn all_districts(&self) -> Result<Vec<District>, StoreError> {
+        let rows = sqlx::query("SELECT code, name_en, name_lo FROM district ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(district).collect()
+    }
+
     pub async fn district(&self, code: DistrictCode) -> Result<Option<District>, StoreError> {
         let row = sqlx::query("SELECT code, name_en, name_lo FROM district WHERE code = $1")
             .bind(code.as_str())

@@ -266,6 +266,20 @@ async fn stats_over_http(db: Db) {
         );
         assert!(!html.contains("stats-"), "{path}: an untranslated key");
     }
+    // Districts are shown by name, not by code.
+    let html = c
+        .get(s.url("/analysis/pivot?axis1=district&period=2025&province=05"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Huoixai") || html.contains("Tonpheung"),
+        "{html}"
+    );
+    assert!(!html.contains(">0501<"), "a district shown by its code");
     let r = c.get(s.url("/dashboard?period=1999")).send().await.unwrap();
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"dashboard-empty\""), "{html}");

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
 struct Labels {
     tr: Tr,
     provinces: HashMap<String, String>,
+    districts: HashMap<String, String>,
     agencies: HashMap<String, String>,
     crossings: HashMap<String, String>,
 }
@@ -50,6 +51,17 @@ impl Labels {
             .map(|(p, _)| {
                 let name = if lao { p.name_lo } else { p.name_en };
                 (p.code.as_str().to_owned(), name)
+            })
+            .collect();
+        let districts = s
+            .app
+            .store
+            .all_districts()
+            .await?
+            .into_iter()
+            .map(|d| {
+                let name = if lao { d.name_lo } else { d.name_en };
+                (d.code.as_str().to_owned(), name)
             })
             .collect();
         let agencies = s
@@ -74,6 +86,7 @@ impl Labels {
         Ok(Self {
             tr: tr.clone(),
             provinces,
+            districts,
             agencies,
             crossings,
         })
@@ -85,6 +98,7 @@ impl Labels {
             Group::Time(_) => k.to_owned(),
             Group::Dim(d) => match d {
                 StatDim::Province => named(&self.provinces),
+                StatDim::District => named(&self.districts),
                 StatDim::Agency => named(&self.agencies),
                 StatDim::BorderCrossing => named(&self.crossings),
                 StatDim::Substance => self.tr.substance(k),
@@ -100,9 +114,7 @@ impl Labels {
                 StatDim::Nationality if k == dcis_domain::stats::UNKNOWN => {
                     self.tr.t("stats-unknown")
                 }
-                StatDim::Nationality | StatDim::Route | StatDim::TabletLogo | StatDim::District => {
-                    k.to_owned()
-                }
+                StatDim::Nationality | StatDim::Route | StatDim::TabletLogo => k.to_owned(),
             },
         }
     }
