@@ -237,14 +237,7 @@ async fn stats_over_http(db: Db) {
     let html = r.text().await.unwrap();
     assert!(html.contains("No boundary for"), "district map message");
     assert!(html.contains("id=\"map-table\""));
-    let html = c
-        .get(s.url("/dashboard?period=2025"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&c, &s, "/dashboard?period=2025").await;
     assert!(html.contains("id=\"dashboard-map\""));
     assert!(html.contains("<svg"));
 
@@ -267,14 +260,12 @@ async fn stats_over_http(db: Db) {
         assert!(!html.contains("stats-"), "{path}: an untranslated key");
     }
     // Districts are shown by name, not by code.
-    let html = c
-        .get(s.url("/analysis/pivot?axis1=district&period=2025&province=05"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(
+        &c,
+        &s,
+        "/analysis/pivot?axis1=district&period=2025&province=05",
+    )
+    .await;
     assert!(
         html.contains("Huoixai") || html.contains("Tonpheung"),
         "{html}"
@@ -302,14 +293,7 @@ async fn stats_over_http(db: Db) {
         .send()
         .await
         .unwrap();
-    let html = lao
-        .get(s.url("/dashboard?period=2025"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&lao, &s, "/dashboard?period=2025").await;
     assert!(html.contains("ໜ້າສະຫຼຸບ"), "not in Lao");
 }
 both_backends!(stats_over_http);

@@ -295,17 +295,21 @@ pub fn csrf_of(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-/// Logs in through the form; returns the client and the session's CSRF token.
-pub async fn login(s: &Server, username: &str, password: &str) -> (reqwest::Client, String) {
-    let c = client();
-    let page = c
-        .get(s.url("/login"))
+/// The body of `GET path` with `c`, whatever its status.
+pub async fn get_text(c: &reqwest::Client, s: &Server, path: &str) -> String {
+    c.get(s.url(path))
         .send()
         .await
         .unwrap()
         .text()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Logs in through the form; returns the client and the session's CSRF token.
+pub async fn login(s: &Server, username: &str, password: &str) -> (reqwest::Client, String) {
+    let c = client();
+    let page = get_text(&c, s, "/login").await;
     let csrf = csrf_of(&page);
     let r = c
         .post(s.url("/login"))
