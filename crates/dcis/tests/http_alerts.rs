@@ -257,6 +257,53 @@ async fn alerts_flow(db: Db) {
     let (status, p) = problem(r).await;
     assert_eq!(status, 422);
     assert_eq!(error_fields(&p), vec!["rule".to_owned()]);
+    // A period (month or year) narrows the list to the alerts about its
+    // months; a bad one names the field.
+    let all = api_get(&sup, &s, "/api/v1/alerts?state=all&per_page=500").await;
+    assert!(
+        all["total"].as_i64().unwrap() <= 500,
+        "one page holds them all"
+    );
+    let periods: Vec<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["period"].as_str().unwrap().to_owned())
+        .collect();
+    let month = periods.first().expect("alerts").clone();
+    for (asked, keep) in [
+        (month.clone(), month.clone()),
+        (month[..4].to_owned(), month[..4].to_owned()),
+    ] {
+        let got = api_get(
+            &sup,
+            &s,
+            &format!("/api/v1/alerts?state=all&per_page=500&period={asked}"),
+        )
+        .await;
+        let want = periods.iter().filter(|p| p.starts_with(&keep)).count();
+        assert_eq!(got["total"].as_i64(), Some(want as i64), "{asked}");
+        assert!(got["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["period"].as_str().unwrap().starts_with(&keep)));
+    }
+    let html = page(&sup, &s, &format!("/alerts?state=all&period={month}"))
+        .await
+        .1;
+    assert!(
+        html.contains(&format!("<td>{month}</td>")),
+        "the page filters too"
+    );
+    let r = analyst
+        .get(s.url("/api/v1/alerts?period=2025-13"))
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(r).await;
+    assert_eq!(status, 422);
+    assert_eq!(error_fields(&p), vec!["period".to_owned()]);
     // An import raises the alerts of its cases by itself: 1.5 million
     // yaba tablets in one seizure.
     let before = d.count("alert", "rule = 'large_seizure'").await;

@@ -108,6 +108,9 @@ struct ListQuery {
     rule: Option<String>,
     /// Province code.
     province: Option<String>,
+    /// Alerts about the months of a year (`2025`), a quarter (`2025-Q2`)
+    /// or a month (`2025-06`).
+    period: Option<String>,
     /// Page number, from 1.
     page: Option<i64>,
     /// Alerts per page (1–500, default 50).
@@ -123,7 +126,12 @@ async fn list(
     viewer: crate::auth::Viewer,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let filter = parse_filter(q.state.as_deref(), q.rule.as_deref(), q.province.as_deref())?;
+    let filter = parse_filter(
+        q.state.as_deref(),
+        q.rule.as_deref(),
+        q.province.as_deref(),
+        q.period.as_deref(),
+    )?;
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let page = crate::page_number(q.page);
     let (views, total) = s

@@ -279,8 +279,11 @@ struct AlertsPage {
     state: String,
     rule: String,
     province: String,
+    /// As asked (`2025`, `2025-Q2`, `2025-06`), or empty.
+    period: String,
     rules: Vec<(String, String)>,
     provinces: Vec<(String, String)>,
+    periods: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -288,6 +291,7 @@ struct ListQuery {
     state: Option<String>,
     rule: Option<String>,
     province: Option<String>,
+    period: Option<String>,
     page: Option<i64>,
 }
 
@@ -297,6 +301,7 @@ pub(crate) fn parse_filter(
     state: Option<&str>,
     rule: Option<&str>,
     province: Option<&str>,
+    period: Option<&str>,
 ) -> Result<AlertFilter, AppError> {
     fn nb(x: Option<&str>) -> Option<&str> {
         x.map(str::trim).filter(|x| !x.is_empty())
@@ -321,11 +326,15 @@ pub(crate) fn parse_filter(
         None => None,
         Some(p) => Some(ProvinceCode::parse(p)?),
     };
+    let period = match nb(period) {
+        None => None,
+        Some(p) => Some(dcis_domain::stats::Period::parse_named(p)?),
+    };
     Ok(AlertFilter {
         open,
         rule,
         province,
-        period: None,
+        period,
     })
 }
 
@@ -334,7 +343,12 @@ async fn list(
     cu: CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let filter = parse_filter(q.state.as_deref(), q.rule.as_deref(), q.province.as_deref())?;
+    let filter = parse_filter(
+        q.state.as_deref(),
+        q.rule.as_deref(),
+        q.province.as_deref(),
+        q.period.as_deref(),
+    )?;
     let page = crate::page_number(q.page);
     let (views, total) = s
         .app
@@ -356,9 +370,22 @@ async fn list(
         .province
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
+    let period = match filter.period {
+        Some(_) => q.period.as_deref().unwrap_or_default().trim().to_owned(),
+        None => String::new(),
+    };
     let link = {
-        let (state, rule, province) = (state.clone(), rule.clone(), province.clone());
-        move |p: i64| format!("/alerts?state={state}&rule={rule}&province={province}&page={p}")
+        let (state, rule, province, period) = (
+            state.clone(),
+            rule.clone(),
+            province.clone(),
+            period.clone(),
+        );
+        move |p: i64| {
+            format!(
+                "/alerts?state={state}&rule={rule}&province={province}&period={period}&page={p}"
+            )
+        }
     };
     let alerts = views
         .iter()
@@ -385,6 +412,7 @@ async fn list(
         })
         .collect();
     let provinces = names.into_iter().collect();
+    let periods = crate::pages::analysis::period_choices(crate::pages::analysis::this_month(&s));
     Ok(html(&AlertsPage {
         pager: Pager::new(page, total, link),
         ctx,
@@ -392,8 +420,10 @@ async fn list(
         state,
         rule,
         province,
+        period,
         rules,
         provinces,
+        periods,
     }))
 }
 

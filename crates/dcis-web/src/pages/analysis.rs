@@ -261,7 +261,7 @@ fn api_query(p: &StatsParams, extra: &[(&str, &str)]) -> String {
 
 /// The choices of the period picker: the last twelve months, the last
 /// eight quarters and the last ten years.
-fn period_choices(today: Month) -> Vec<(String, String)> {
+pub(crate) fn period_choices(today: Month) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for y in 0..10 {
         if let Some(m) = today.plus(-12 * y) {
@@ -283,7 +283,7 @@ fn period_choices(today: Month) -> Vec<(String, String)> {
     out
 }
 
-fn this_month(s: &AppState) -> Month {
+pub(crate) fn this_month(s: &AppState) -> Month {
     let d = s.app.local_now().date();
     Month::new(u16::try_from(d.year()).unwrap_or(2000), u8::from(d.month()))
         .unwrap_or_else(|| default_period(&s.app).to)
