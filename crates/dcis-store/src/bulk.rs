@@ -50,11 +50,11 @@ pub struct BulkRows {
 /// log and the database only at commit, as before, so a load killed
 /// half-way leaves what it left before (the kill test). Put back to
 /// [`DEFAULT_CACHE_KIB`] before the transaction ends.
-pub(crate) const BULK_CACHE_KIB: i64 = 262_144;
+const BULK_CACHE_KIB: i64 = 262_144;
 
 /// SQLite's default page cache (`PRAGMA cache_size = -2000`), which dcis's
 /// connections otherwise keep.
-pub(crate) const DEFAULT_CACHE_KIB: i64 = 2_000;
+const DEFAULT_CACHE_KIB: i64 = 2_000;
 
 /// At most this many bound values per statement (SQLite allows 32 766,
 /// PostgreSQL 65 535).
@@ -176,7 +176,7 @@ fn insert_sql(table: &str, columns: &str, cols: usize, rows: usize, anonymous: b
 }
 
 /// Sets the page cache of an SQLite connection, in KiB.
-pub(crate) async fn set_cache(conn: &mut sqlx::AnyConnection, kib: i64) -> Result<(), StoreError> {
+async fn set_cache(conn: &mut sqlx::AnyConnection, kib: i64) -> Result<(), StoreError> {
     sqlx::query(&format!("PRAGMA cache_size = -{kib}"))
         .execute(conn)
         .await?;

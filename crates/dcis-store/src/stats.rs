@@ -820,11 +820,6 @@ impl Store {
             if rows.is_empty() {
                 return Ok(done);
             }
-            // A rebuild of many partitions (after a bulk load, or of the
-            // whole roll-up) reads each case, item and person of them three
-            // times: with SQLite's default 2 MB page cache the pages are
-            // read again from the file each time.
-            let big = rows.len() > 12;
             // (province, year) -> (first, last) marked month.
             let mut ranges: std::collections::BTreeMap<(String, String), (String, String)> =
                 std::collections::BTreeMap::new();
@@ -843,7 +838,7 @@ impl Store {
                 }
             }
             for ((province, _), (from, to)) in ranges {
-                if self.rebuild_range(&province, &from, &to, big).await? {
+                if self.rebuild_range(&province, &from, &to).await? {
                     done += 1;
                 }
             }
@@ -858,7 +853,6 @@ impl Store {
         province: &str,
         from: &str,
         to: &str,
-        big: bool,
     ) -> Result<bool, StoreError> {
         let sqlite = self.backend == crate::open::Backend::Sqlite;
         // The write lock first, then a connection, as every writer does.
@@ -868,14 +862,7 @@ impl Store {
             None
         };
         let mut conn = self.pool.acquire().await?;
-        let raise = sqlite && big;
-        if raise {
-            crate::bulk::set_cache(&mut conn, crate::bulk::BULK_CACHE_KIB).await?;
-        }
         let result = self.rebuild_on(&mut conn, sqlite, province, from, to).await;
-        if raise {
-            crate::bulk::set_cache(&mut conn, crate::bulk::DEFAULT_CACHE_KIB).await?;
-        }
         drop(guard);
         result
     }
