@@ -91,6 +91,89 @@ pub(crate) enum Shares {
     /// the date index and stops after a few dozen rows), the columns of the
     /// rows of a page. Collecting the set would cost more than the page.
     PerRow,
+    /// `sh.direct = 1` and `sh.via_org = 1` on the row of the actor's
+    /// shares that [`share_join_sql`] joins to each record (none: NULL, so
+    /// both tests are false). The set is collected once, as with
+    /// [`Shares::Set`], but as a join input rather than a subplan. For
+    /// PostgreSQL's search over titles: a hashed subplan in a filter
+    /// makes it charge the cost of collecting the set again for each row
+    /// of a nested loop, so that it drops the plan it uses without the
+    /// filter (the matching reports in parallel, each joined to its access
+    /// row through the index) for a hash join that tests the filter on
+    /// every access row, or tests the filter in the leader process alone;
+    /// a joined set costs one hash probe per row, in every worker.
+    Joined,
+}
+
+/// The alias of the row of shares [`share_join_sql`] joins.
+const SHARES_ALIAS: &str = "sh";
+
+/// The actor's live shares, one row per shared record, as a `LEFT JOIN` to
+/// the access row aliased `ra`, for a filter rendered with
+/// [`Shares::Joined`]: `sh.direct` is 1 where a share names the actor, the
+/// actor's unit or one of the actor's groups, `sh.via_org` is 1 where a
+/// share names the actor's organisation (which counts only inside the
+/// actor's scope, tested by the filter). Placeholders continue from
+/// `binds`. Each target is its own `SELECT` (joined by `UNION ALL`) for the
+/// reason given in [`render_filter`].
+pub(crate) fn share_join_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
+    let t = share_targets(f, binds);
+    let mut parts: Vec<String> = t
+        .direct
+        .iter()
+        .map(|c| {
+            format!(
+                "SELECT s.record_id, 1 AS direct, 0 AS via_org FROM record_share s WHERE {c} AND {}",
+                t.live
+            )
+        })
+        .collect();
+    parts.push(format!(
+        "SELECT s.record_id, 0 AS direct, 1 AS via_org FROM record_share s WHERE {} AND {}",
+        t.to_org, t.live
+    ));
+    format!(
+        "LEFT JOIN (SELECT x.record_id, MAX(x.direct) AS direct, MAX(x.via_org) AS via_org \
+         FROM ({}) x GROUP BY x.record_id) {SHARES_ALIAS} ON {SHARES_ALIAS}.record_id = {ra}.record_id",
+        parts.join(" UNION ALL ")
+    )
+}
+
+/// The conditions on a `record_share` row `s` that make it open a record
+/// to the actor: `direct` (the actor, the actor's unit, the actor's
+/// groups), `to_org` (the actor's organisation: only inside the actor's
+/// scope, which the caller tests) and `live` (neither revoked nor expired).
+struct ShareTargets {
+    direct: Vec<String>,
+    to_org: String,
+    live: String,
+}
+
+fn share_targets(f: &ReadFilter, binds: &mut Vec<Bind>) -> ShareTargets {
+    let unit_p = push(binds, Bind::Text(f.unit.to_string()));
+    let user_p = push(binds, Bind::Text(f.user.to_string()));
+    let org_p = push(binds, Bind::Text(f.organisation.to_string()));
+    let now_p = push(binds, Bind::Int(f.now_ms));
+    let mut direct = vec![
+        format!("(s.target_kind = 'user' AND s.target_id = {user_p})"),
+        format!("(s.target_kind = 'unit' AND s.target_id = {unit_p})"),
+    ];
+    if !f.groups.is_empty() {
+        let marks: Vec<String> = f
+            .groups
+            .iter()
+            .map(|g| push(binds, Bind::Text(g.to_string())))
+            .collect();
+        direct.push(format!(
+            "(s.target_kind = 'group' AND s.target_id IN ({}))",
+            marks.join(", ")
+        ));
+    }
+    ShareTargets {
+        direct,
+        to_org: format!("(s.target_kind = 'organisation' AND s.target_id = {org_p})"),
+        live: format!("s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > {now_p})"),
+    }
 }
 
 /// The policy's read filter as an SQL condition on the `record_access`
@@ -147,7 +230,12 @@ pub(crate) fn rank_bound_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) ->
 /// on `record_share` alone (`EXISTS (… AND (a OR (b AND scope)))` is the
 /// same as `EXISTS (… AND a) OR (scope AND EXISTS (… AND b))`); for a
 /// national scope, which covers every record, they join the others.
-fn render_filter(f: &ReadFilter, ra: &str, shares: Shares, binds: &mut Vec<Bind>) -> String {
+pub(crate) fn render_filter(
+    f: &ReadFilter,
+    ra: &str,
+    shares: Shares,
+    binds: &mut Vec<Bind>,
+) -> String {
     if !f.reader {
         return "1 = 0".to_owned();
     }
@@ -172,36 +260,16 @@ fn render_filter(f: &ReadFilter, ra: &str, shares: Shares, binds: &mut Vec<Bind>
     };
     let rank_p = push(binds, Bind::Int(rank(f.max_classification)));
     let unit_p = push(binds, Bind::Text(f.unit.to_string()));
-    let user_p = push(binds, Bind::Text(f.user.to_string()));
-    let org_p = push(binds, Bind::Text(f.organisation.to_string()));
-    let now_p = push(binds, Bind::Int(f.now_ms));
     let mut who = vec![format!("{ra}.owner_unit_id = {unit_p}")];
     if let Some(org) = f.supervisor_of {
         let p = push(binds, Bind::Text(org.to_string()));
         who.push(format!("({ra}.owner_organisation_id = {p} AND {scope})"));
     }
-    let mut targets = vec![
-        format!("(s.target_kind = 'user' AND s.target_id = {user_p})"),
-        format!("(s.target_kind = 'unit' AND s.target_id = {unit_p})"),
-    ];
-    if !f.groups.is_empty() {
-        let marks: Vec<String> = f
-            .groups
-            .iter()
-            .map(|g| push(binds, Bind::Text(g.to_string())))
-            .collect();
-        targets.push(format!(
-            "(s.target_kind = 'group' AND s.target_id IN ({}))",
-            marks.join(", ")
-        ));
-    }
-    let to_org = format!("(s.target_kind = 'organisation' AND s.target_id = {org_p})");
-    let live = format!("s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > {now_p})");
     // One SELECT per target (joined by UNION ALL) rather than one SELECT
     // with an OR of targets: each part reads the record ids from the
     // (target, …, record_id) index alone, where an OR makes PostgreSQL
     // combine bitmaps and then read the table.
-    let set = |targets: &[String]| {
+    let set = |targets: &[String], live: &str| {
         let parts: Vec<String> = targets
             .iter()
             .map(|t| format!("SELECT s.record_id FROM record_share s WHERE {t} AND {live}"))
@@ -210,19 +278,27 @@ fn render_filter(f: &ReadFilter, ra: &str, shares: Shares, binds: &mut Vec<Bind>
     };
     match (shares, f.provinces.is_some()) {
         (Shares::Set, true) => {
-            who.push(set(&targets));
-            who.push(format!("({scope} AND {})", set(&[to_org])));
+            let t = share_targets(f, binds);
+            who.push(set(&t.direct, &t.live));
+            who.push(format!("({scope} AND {})", set(&[t.to_org], &t.live)));
         }
         (Shares::Set, false) => {
-            targets.push(to_org);
-            who.push(set(&targets));
+            let mut t = share_targets(f, binds);
+            t.direct.push(t.to_org);
+            who.push(set(&t.direct, &t.live));
         }
         (Shares::PerRow, _) => {
-            targets.push(format!("({to_org} AND {scope})"));
-            let all = targets.join(" OR ");
+            let mut t = share_targets(f, binds);
+            t.direct.push(format!("({} AND {scope})", t.to_org));
+            let all = t.direct.join(" OR ");
             who.push(format!(
-                "EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND {live} AND ({all}))"
+                "EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND {} AND ({all}))",
+                t.live
             ));
+        }
+        (Shares::Joined, _) => {
+            who.push(format!("{SHARES_ALIAS}.direct = 1"));
+            who.push(format!("({scope} AND {SHARES_ALIAS}.via_org = 1)"));
         }
     }
     let readable = format!(

@@ -2,11 +2,11 @@
 //! policy's filter; there is no unfiltered getter.
 
 use crate::access::{
-    bind_all, filter_one_sql, filter_sql, push, rank_bound_sql, readable_one_sql, readable_sql,
-    record_access, Bind, Shares, ACCESS_COLUMNS,
+    bind_all, filter_one_sql, push, rank_bound_sql, readable_one_sql, record_access, render_filter,
+    share_join_sql, Bind, Shares, ACCESS_COLUMNS,
 };
 use crate::error::StoreError;
-use crate::open::Store;
+use crate::open::{Backend, Store};
 use crate::rows::{id, int, parsed, text};
 use crate::write::Write;
 use dcis_domain::access::{RecordId, RecordKind};
@@ -112,7 +112,7 @@ impl Store {
         text_q: Option<&str>,
     ) -> Result<i64, StoreError> {
         let mut binds = Vec::new();
-        let from = report_list_from(f, text_q, Shares::Set, &mut binds);
+        let from = report_list_from(f, text_q, Shares::Set, self.backend, &mut binds);
         let count_sql = format!("SELECT COUNT(*) AS n {from}");
         int(
             &bind_all(sqlx::query(&count_sql), &binds)
@@ -137,7 +137,7 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<ReportSummary>, StoreError> {
         let mut binds = Vec::new();
-        let from = report_list_from(f, text_q, Shares::PerRow, &mut binds);
+        let from = report_list_from(f, text_q, Shares::PerRow, self.backend, &mut binds);
         let lim = push(&mut binds, Bind::Int(limit));
         let off = push(&mut binds, Bind::Int(offset));
         let readable = readable_one_sql(f, "p", &mut binds);
@@ -232,29 +232,35 @@ impl Store {
 /// of a `CROSS JOIN`; PostgreSQL plans it as the inner join it is), with
 /// the bound on the classification so that SQLite looks them up in the
 /// index that holds them (`record_access_filter`) rather than in the table.
+/// On PostgreSQL the search over all rows joins the actor's shares
+/// ([`Shares::Joined`]): the matching reports are then read and joined to
+/// their access facts and shares in parallel, as without the filter.
 fn report_list_from(
     f: &ReadFilter,
     text_q: Option<&str>,
     shares: Shares,
+    backend: Backend,
     binds: &mut Vec<Bind>,
 ) -> String {
-    let filter = match shares {
-        Shares::Set => filter_sql(f, "ra", binds),
-        Shares::PerRow => filter_one_sql(f, "ra", binds),
-    };
     let Some(q) = text_q.map(str::trim).filter(|q| !q.is_empty()) else {
+        let filter = render_filter(f, "ra", shares, binds);
         return format!(
             "FROM intelligence_report r JOIN record_access ra ON ra.record_id = r.id WHERE {filter}"
         );
     };
-    let p = push(binds, Bind::Text(format!("%{}%", q.to_lowercase())));
-    let readable = match shares {
-        Shares::Set => readable_sql(f, "ra", binds),
-        Shares::PerRow => readable_one_sql(f, "ra", binds),
+    let (shares, join) = match (shares, backend) {
+        (Shares::Set, Backend::Postgres) => (
+            Shares::Joined,
+            format!(" {}", share_join_sql(f, "ra", binds)),
+        ),
+        _ => (shares, String::new()),
     };
+    let filter = render_filter(f, "ra", shares, binds);
+    let p = push(binds, Bind::Text(format!("%{}%", q.to_lowercase())));
+    let readable = render_filter(&f.readable_part(), "ra", shares, binds);
     let bound = rank_bound_sql(f, "ra", binds);
     format!(
-        "FROM intelligence_report r CROSS JOIN record_access ra WHERE ra.record_id = r.id \
+        "FROM intelligence_report r CROSS JOIN record_access ra{join} WHERE ra.record_id = r.id \
          AND (LOWER(r.reference) LIKE {p} OR LOWER(r.title) LIKE {p}) AND {bound} AND {filter} \
          AND (LOWER(r.reference) LIKE {p} OR (LOWER(r.title) LIKE {p} AND {readable}))"
     )

@@ -1,0 +1,3 @@
+-- Nothing to do on SQLite: it keeps no statistics on expressions (the PostgreSQL migration of
+-- this number adds them for the report search). The file keeps the two engines' migration
+-- numbers in step.
