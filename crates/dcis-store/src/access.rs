@@ -239,22 +239,31 @@ pub(crate) fn render_filter(
     if !f.reader {
         return "1 = 0".to_owned();
     }
+    // The condition that the record lies in the actor's scope; none for a
+    // national scope, which covers every record.
     let scope = match &f.provinces {
-        None => "1 = 1".to_owned(),
-        Some(ps) if ps.is_empty() => "1 = 0".to_owned(),
+        None => None,
+        Some(ps) if ps.is_empty() => Some("1 = 0".to_owned()),
         Some(ps) => {
             let marks: Vec<String> = ps
                 .iter()
                 .map(|p| push(binds, Bind::Text(p.as_str().to_owned())))
                 .collect();
-            format!("{ra}.province_code IN ({})", marks.join(", "))
+            Some(format!("{ra}.province_code IN ({})", marks.join(", ")))
         }
+    };
+    let in_scope = |cond: String| match &scope {
+        None => cond,
+        Some(scope) => format!("({cond} AND {scope})"),
+    };
+    // The same with the scope tested first, before a share set is probed.
+    let scope_first = |cond: String| match &scope {
+        None => cond,
+        Some(scope) => format!("({scope} AND {cond})"),
     };
     let listed = if f.include_listed {
         let listed_p = push(binds, Bind::Int(rank(LISTED_UP_TO)));
-        Some(format!(
-            "({ra}.classification_rank <= {listed_p} AND {scope})"
-        ))
+        Some(in_scope(format!("{ra}.classification_rank <= {listed_p}")))
     } else {
         None
     };
@@ -263,7 +272,7 @@ pub(crate) fn render_filter(
     let mut who = vec![format!("{ra}.owner_unit_id = {unit_p}")];
     if let Some(org) = f.supervisor_of {
         let p = push(binds, Bind::Text(org.to_string()));
-        who.push(format!("({ra}.owner_organisation_id = {p} AND {scope})"));
+        who.push(in_scope(format!("{ra}.owner_organisation_id = {p}")));
     }
     // One SELECT per target (joined by UNION ALL) rather than one SELECT
     // with an OR of targets: each part reads the record ids from the
@@ -280,7 +289,7 @@ pub(crate) fn render_filter(
         (Shares::Set, true) => {
             let t = share_targets(f, binds);
             who.push(set(&t.direct, &t.live));
-            who.push(format!("({scope} AND {})", set(&[t.to_org], &t.live)));
+            who.push(scope_first(set(&[t.to_org], &t.live)));
         }
         (Shares::Set, false) => {
             let mut t = share_targets(f, binds);
@@ -289,7 +298,7 @@ pub(crate) fn render_filter(
         }
         (Shares::PerRow, _) => {
             let mut t = share_targets(f, binds);
-            t.direct.push(format!("({} AND {scope})", t.to_org));
+            t.direct.push(in_scope(t.to_org));
             let all = t.direct.join(" OR ");
             who.push(format!(
                 "EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND {} AND ({all}))",
@@ -298,7 +307,7 @@ pub(crate) fn render_filter(
         }
         (Shares::Joined, _) => {
             who.push(format!("{SHARES_ALIAS}.direct = 1"));
-            who.push(format!("({scope} AND {SHARES_ALIAS}.via_org = 1)"));
+            who.push(scope_first(format!("{SHARES_ALIAS}.via_org = 1")));
         }
     }
     let readable = format!(
