@@ -87,6 +87,42 @@ fn subject_without_case(subject: &str) -> String {
         .join(";")
 }
 
+/// Open alerts are counted up to this many for the navigation's badge,
+/// which then shows "999+": the count runs on every page.
+pub const OPEN_ALERTS_COUNTED: i64 = 999;
+
+/// How many open alerts an actor sees (the navigation's badge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenAlerts {
+    Exactly(i64),
+    /// More than this many.
+    MoreThan(i64),
+}
+
+impl OpenAlerts {
+    /// What the badge shows ("12", "999+"); `None` when no alert is open
+    /// (no badge).
+    pub fn badge(&self) -> Option<String> {
+        match *self {
+            Self::Exactly(0) => None,
+            Self::Exactly(n) => Some(n.to_string()),
+            Self::MoreThan(n) => Some(format!("{n}+")),
+        }
+    }
+
+    /// Whether there are more than [`OpenAlerts::number`].
+    pub fn is_more(&self) -> bool {
+        matches!(self, Self::MoreThan(_))
+    }
+
+    /// The number counted (the exact count, or the bound passed).
+    pub fn number(&self) -> &i64 {
+        match self {
+            Self::Exactly(n) | Self::MoreThan(n) => n,
+        }
+    }
+}
+
 impl App {
     /// Runs every rule over all cases and stores the alerts not stored
     /// before (one transaction, acting as the system, each new alert
@@ -287,11 +323,22 @@ impl App {
         self.alert(actor, id).await
     }
 
-    /// How many open alerts the actor sees; `None` without the analysis
-    /// permission (no badge).
-    pub async fn open_alert_count(&self, actor: &Actor) -> Result<Option<i64>, AppError> {
+    /// How many open alerts the actor sees, up to [`OPEN_ALERTS_COUNTED`]
+    /// and then [`OpenAlerts::MoreThan`] it (the navigation's badge);
+    /// `None` without the analysis permission (no badge).
+    pub async fn open_alert_count(&self, actor: &Actor) -> Result<Option<OpenAlerts>, AppError> {
         match AlertScope::of(actor) {
-            Ok(scope) => Ok(Some(self.store.count_open_alerts(&scope).await?)),
+            Ok(scope) => {
+                let n = self
+                    .store
+                    .count_open_alerts(&scope, OPEN_ALERTS_COUNTED + 1)
+                    .await?;
+                Ok(Some(if n > OPEN_ALERTS_COUNTED {
+                    OpenAlerts::MoreThan(OPEN_ALERTS_COUNTED)
+                } else {
+                    OpenAlerts::Exactly(n)
+                }))
+            }
             Err(_) => Ok(None),
         }
     }

@@ -8,6 +8,7 @@
 
 mod common;
 use common::*;
+use dcis_app::alerts::OpenAlerts;
 use dcis_app::cases::item_record;
 use dcis_app::orgs::{OrganisationInput, UnitInput};
 use dcis_app::{App, AppError};
@@ -19,7 +20,7 @@ use dcis_domain::ids::{OrganisationId, SeizureItemId, UnitId, UserId};
 use dcis_domain::role::{Clearance, GeoScope, Role};
 use dcis_domain::seizure::SeizureItemFields;
 use dcis_domain::user::{DisplayName, Language, User, UserName};
-use dcis_policy::alerts::Disclosure;
+use dcis_policy::alerts::{AlertScope, Disclosure};
 use dcis_policy::{Actor, Denied};
 use dcis_store::{AlertFilter, CaseRecord};
 
@@ -512,8 +513,21 @@ async fn who_sees_which_alert(db: Db) {
     assert_eq!(w.app.open_alert_count(&clerk).await.unwrap(), None);
     assert_eq!(
         w.app.open_alert_count(&namtha).await.unwrap(),
-        Some(want.len() as i64)
+        Some(OpenAlerts::Exactly(want.len() as i64))
     );
+    // The badge's count stops at its bound: "that many or more".
+    let namtha_scope = AlertScope::of(&namtha).unwrap();
+    for up_to in [0, 1, want.len() as i64, want.len() as i64 + 5] {
+        assert_eq!(
+            w.app
+                .store
+                .count_open_alerts(&namtha_scope, up_to)
+                .await
+                .unwrap(),
+            up_to.min(want.len() as i64),
+            "counted up to {up_to}"
+        );
+    }
 
     // The large seizure: one case. Another province's analyst: not found.
     let (large, _) = w

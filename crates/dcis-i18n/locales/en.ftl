@@ -1060,6 +1060,7 @@ arq-drug-other = Other or unidentified substances
 ## Early warnings (alerts): pages, API explanations, errors
 nav-alerts = Alerts
 nav-alerts-open = { $n } open alerts in your provinces
+nav-alerts-open-more = More than { $n } open alerts in your provinces
 alerts-title = Alerts
 alerts-help = Early warnings raised by the rules after each import and on a schedule: a month far above its seasonal baseline, a substance, form or tablet logo never seen before, a single large seizure, a new route. You see the alerts of the provinces in your scope; national alerts only with a national scope.
 alerts-state = State

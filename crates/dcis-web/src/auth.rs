@@ -38,7 +38,7 @@ pub struct Viewer {
     pub address: String,
     /// Open alerts in the user's scope, for the navigation's badge: only
     /// for pages (GET, session, not the API) of users who may analyse.
-    pub open_alerts: Option<i64>,
+    pub open_alerts: Option<dcis_app::alerts::OpenAlerts>,
 }
 
 impl Viewer {

@@ -63,7 +63,7 @@ pub struct NavUser {
     /// Dashboards and reports.
     pub analyse: bool,
     /// Open alerts in scope (the badge); `None`: no alerts link.
-    pub open_alerts: Option<i64>,
+    pub open_alerts: Option<dcis_app::alerts::OpenAlerts>,
 }
 
 /// The parts of every page.
