@@ -106,8 +106,10 @@ impl Write {
         before: Option<String>,
         after: Option<String>,
     ) -> Result<i64, StoreError> {
-        let (last, prev) = match self.head.take() {
-            Some(head) => head,
+        // Read, not taken: if this append fails, the head stays that of
+        // the last entry appended (a caller on SQLite may go on writing).
+        let (last, prev) = match &self.head {
+            Some((seq, hash)) => (*seq, hash.clone()),
             None => {
                 let row =
                     sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
