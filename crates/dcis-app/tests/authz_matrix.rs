@@ -403,6 +403,8 @@ const PATTERNS: usize = 8;
 
 struct World {
     app: App,
+    /// The database's URL, for checks outside the application.
+    url: String,
     users: Vec<U>,
     /// Intelligence reports.
     records: Vec<R>,
@@ -444,7 +446,7 @@ const SAMPLE: usize = 89;
 const LANES: usize = 4;
 
 async fn build(db: Db) -> World {
-    let (app, clock, _) = app(db).await;
+    let (app, clock, url) = app(db).await;
     let p05 = ProvinceCode::parse("05").unwrap();
     let p03 = ProvinceCode::parse("03").unwrap();
     let p01 = ProvinceCode::parse("01").unwrap();
@@ -865,6 +867,7 @@ async fn build(db: Db) -> World {
     // Let the expired shares expire.
     clock.0.fetch_add(10, Ordering::SeqCst);
     World {
+        url,
         app,
         users: us,
         records,
@@ -1842,7 +1845,8 @@ async fn sharing_rules(db: Db) {
         handling: "P".into(),
         ..Default::default()
     };
-    app.share_record(&sup.actor, red.access.record, &to_user)
+    let given = app
+        .share_record(&sup.actor, red.access.record, &to_user)
         .await
         .unwrap();
     assert!(app
@@ -1861,5 +1865,56 @@ async fn sharing_rules(db: Db) {
         matches!(r, Err(AppError::Forbidden(Denied::TlpForbids))),
         "{r:?}"
     );
+
+    // The read filter looks a record up in the actor's shares only where
+    // `has_shares` is set (migration 0018). The first share sets it...
+    let flag = |id: RecordId| {
+        format!("SELECT CAST(has_shares AS BIGINT) FROM record_access WHERE record_id = '{id}'")
+    };
+    assert_eq!(raw_i64(&world.url, &flag(red.access.record)).await, 1);
+    // ...revoking it leaves it set (a necessary condition, never reset),
+    // and the revoked share no longer opens the report.
+    app.revoke_share(&sup.actor, red.access.record, given.id)
+        .await
+        .unwrap();
+    assert_eq!(raw_i64(&world.url, &flag(red.access.record)).await, 1);
+    assert!(app
+        .intel_report(&reader.actor, red.access.record, "/t")
+        .await
+        .is_err());
+    // A share written by any other writer (the trigger, not the
+    // application, keeps the flag) opens the record in every read path.
+    let other = world
+        .records
+        .iter()
+        .find(|r| {
+            r.access.owner_organisation == sup.actor.organisation
+                && r.access.classification == Clearance::Restricted
+                && r.access.tlp != Tlp::Red
+                && r.shares.is_empty()
+        })
+        .unwrap();
+    assert_eq!(raw_i64(&world.url, &flag(other.access.record)).await, 0);
+    assert!(app
+        .intel_report(&reader.actor, other.access.record, "/t")
+        .await
+        .is_err());
+    raw_exec(
+        &world.url,
+        &format!(
+            "INSERT INTO record_share (id, record_id, target_kind, target_id, basis, handling, shared_by, shared_at) \
+             VALUES ('{}', '{}', 'user', '{}', 'release', 'P', '{}', 0)",
+            uuid::Uuid::now_v7(),
+            other.access.record,
+            reader.actor.user,
+            sup.actor.user
+        ),
+    )
+    .await;
+    assert_eq!(raw_i64(&world.url, &flag(other.access.record)).await, 1);
+    assert!(app
+        .intel_report(&reader.actor, other.access.record, "/t")
+        .await
+        .is_ok());
 }
 crate::both!(sharing_rules);

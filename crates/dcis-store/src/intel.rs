@@ -146,7 +146,7 @@ impl Store {
              CASE WHEN {readable} THEN p.title ELSE NULL END AS title, \
              CASE WHEN {readable} THEN p.source_evaluation || '/' || p.information_assessment || '/' || p.handling_code ELSE NULL END AS grade, \
              CASE WHEN {readable} THEN 1 ELSE 0 END AS readable \
-             FROM (SELECT {ACCESS_COLUMNS}, r.reference, r.reported_on, r.title, r.source_evaluation, \
+             FROM (SELECT {ACCESS_COLUMNS}, ra.has_shares, r.reference, r.reported_on, r.title, r.source_evaluation, \
              r.information_assessment, r.handling_code \
              {from} ORDER BY r.reported_on DESC, r.reference DESC LIMIT {lim} OFFSET {off}) p \
              ORDER BY p.reported_on DESC, p.reference DESC"
@@ -244,8 +244,18 @@ fn report_list_from(
 ) -> String {
     let Some(q) = text_q.map(str::trim).filter(|q| !q.is_empty()) else {
         let filter = render_filter(f, "ra", shares, binds);
+        // With statistics (dcis gathers them after each bulk load), SQLite
+        // would answer the filter's `OR` with one index per term (the owner
+        // indexes, the listing index, the shared ids through the primary
+        // key) and merge them: 0.54 s for a provincial analyst's count at a
+        // million reports, where testing each row of the filter's index
+        // takes 0.24 s and the query without the filter 0.26 s.
+        let hint = match backend {
+            Backend::Sqlite => " INDEXED BY record_access_filter",
+            Backend::Postgres => "",
+        };
         return format!(
-            "FROM intelligence_report r JOIN record_access ra ON ra.record_id = r.id WHERE {filter}"
+            "FROM intelligence_report r JOIN record_access ra{hint} ON ra.record_id = r.id WHERE {filter}"
         );
     };
     let (shares, join) = match (shares, backend) {

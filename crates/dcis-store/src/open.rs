@@ -65,6 +65,16 @@ impl Backend {
                 // spills to disk in 8 batches (BENCHMARKS.md, "Access
                 // policy filter").
                 "SET work_mem = '32MB'",
+                // Plan each execution with its values. sqlx prepares every
+                // statement, and after five executions PostgreSQL may switch
+                // to one generic plan that ignores the values; but the read
+                // filter's selectivity is the actor's (a clerk's filter lets
+                // 2 % of the matches through, a national supervisor's 86 %),
+                // and the generic plan of the report search count read every
+                // access row first: 680 ms against 480 ms planned with the
+                // values (BENCHMARKS.md, "Access policy filter"). Planning
+                // costs dcis's queries a millisecond or two.
+                "SET plan_cache_mode = force_custom_plan",
             ],
         }
     }
