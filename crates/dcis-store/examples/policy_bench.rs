@@ -22,7 +22,14 @@
 //! - **unfiltered**: the same SQL with the filter replaced by `TRUE` (and
 //!   every row readable), written here — there is deliberately no
 //!   unfiltered query in the product. Keep it in step with
-//!   `Store::intel_report_count` / `Store::intel_report_page`.
+//!   `Store::intel_report_count` / `Store::intel_report_page`;
+//! - on PostgreSQL, the unfiltered SQL once more on connections with the
+//!   server's default `random_page_cost` (4, where dcis sets 1.5), under
+//!   which it plans its search as a nested loop rather than a hash join:
+//!   the filtered queries are also compared with the faster of the two.
+//!
+//! After the load, SQLite gets `Store::optimize` (as after an import or
+//! `dcis generate`) and PostgreSQL `VACUUM ANALYZE` (what autovacuum does).
 //!
 //! The data is loaded with batched multi-row `INSERT`s in one transaction
 //! per backend, not through the application's write path: no validation
@@ -741,21 +748,32 @@ fn capitalise(s: &str) -> String {
 // ------------------------------------------------------------------ the baseline
 
 /// The `FROM … WHERE` of `Store::intel_report_count` and
-/// `Store::intel_report_page` (`report_list_from` in intel.rs) with the
-/// filter, the "readable" test and the bound on the classification (which
-/// only the filter implies) replaced by TRUE. The search term is $1.
+/// `Store::intel_report_page` (`report_list_query` in intel.rs) with the
+/// bound on the classification (which only the filter implies) replaced by
+/// TRUE, and without `INDEXED BY record_access_filter`, which the SQLite
+/// list takes for the filter's sake (the query without the filter is
+/// fastest through the primary key). The search term is $1.
 fn unfiltered_from(search: bool) -> &'static str {
     if search {
         "FROM intelligence_report r CROSS JOIN record_access ra WHERE ra.record_id = r.id \
-         AND (LOWER(r.reference) LIKE $1 OR LOWER(r.title) LIKE $1) AND TRUE AND TRUE \
-         AND (LOWER(r.reference) LIKE $1 OR (LOWER(r.title) LIKE $1 AND TRUE))"
+         AND (LOWER(r.reference) LIKE $1 OR LOWER(r.title) LIKE $1) AND TRUE"
     } else {
         "FROM intelligence_report r JOIN record_access ra ON ra.record_id = r.id WHERE TRUE"
     }
 }
 
-fn unfiltered_count_sql(search: bool) -> String {
-    format!("SELECT COUNT(*) AS n {}", unfiltered_from(search))
+/// `Store::intel_report_count` with the policy's condition replaced by
+/// TRUE, where the store puts it: in the aggregate for the search on
+/// PostgreSQL, in the `WHERE` otherwise.
+fn unfiltered_count_sql(search: bool, backend: Backend) -> String {
+    if search && backend == Backend::Postgres {
+        format!(
+            "SELECT COUNT(*) FILTER (WHERE TRUE) AS n {}",
+            unfiltered_from(search)
+        )
+    } else {
+        format!("SELECT COUNT(*) AS n {} AND TRUE", unfiltered_from(search))
+    }
 }
 
 fn unfiltered_page_sql(search: bool) -> String {
@@ -767,9 +785,9 @@ fn unfiltered_page_sql(search: bool) -> String {
          CASE WHEN TRUE THEN p.source_evaluation || '/' || p.information_assessment || '/' || p.handling_code ELSE NULL END AS grade, \
          CASE WHEN TRUE THEN 1 ELSE 0 END AS readable \
          FROM (SELECT ra.record_id, ra.record_kind, ra.owner_organisation_id, ra.owner_unit_id, ra.province_code, \
-         ra.classification_rank, ra.tlp, r.reference, r.reported_on, r.title, r.source_evaluation, \
+         ra.classification_rank, ra.tlp, ra.has_shares, r.reference, r.reported_on, r.title, r.source_evaluation, \
          r.information_assessment, r.handling_code \
-         {} ORDER BY r.reported_on DESC, r.reference DESC LIMIT {lim} OFFSET {off}) p \
+         {} AND TRUE ORDER BY r.reported_on DESC, r.reference DESC LIMIT {lim} OFFSET {off}) p \
          ORDER BY p.reported_on DESC, p.reference DESC",
         unfiltered_from(search)
     )
@@ -792,8 +810,12 @@ fn decode(r: &AnyRow) -> Res<(String, bool)> {
     ))
 }
 
-async fn unfiltered_count(c: &mut sqlx::AnyConnection, q: Option<&str>) -> Res<i64> {
-    let sql = unfiltered_count_sql(q.is_some());
+async fn unfiltered_count(
+    c: &mut sqlx::AnyConnection,
+    backend: Backend,
+    q: Option<&str>,
+) -> Res<i64> {
+    let sql = unfiltered_count_sql(q.is_some(), backend);
     let mut query = sqlx::query(&sql);
     if let Some(q) = q {
         query = query.bind(format!("%{}%", q.to_lowercase()));
@@ -859,6 +881,10 @@ struct Case {
     rows_all: i64,
     filtered: Variant,
     unfiltered: Variant,
+    /// PostgreSQL only: the unfiltered query on connections that keep the
+    /// server's default `random_page_cost` (4) instead of dcis's (1.5),
+    /// under which it may pick a faster plan than under dcis's settings.
+    unfiltered_default_cost: Option<Variant>,
 }
 
 async fn time_filtered(store: &Store, f: &ReadFilter, q: Option<&str>, v: &mut Variant) -> Res<()> {
@@ -874,10 +900,10 @@ async fn time_filtered(store: &Store, f: &ReadFilter, q: Option<&str>, v: &mut V
     Ok(())
 }
 
-async fn time_unfiltered(raw: &Raw, q: Option<&str>, v: &mut Variant) -> Res<()> {
+async fn time_unfiltered(raw: &Raw, backend: Backend, q: Option<&str>, v: &mut Variant) -> Res<()> {
     let mut c = raw.connection().await?;
     let t0 = Instant::now();
-    let total = unfiltered_count(&mut c, q).await?;
+    let total = unfiltered_count(&mut c, backend, q).await?;
     let t1 = Instant::now();
     let page = unfiltered_page(&mut c, q).await?;
     let t2 = Instant::now();
@@ -948,11 +974,21 @@ struct BackendResult {
 /// (`Backend::connection_settings`: on SQLite the pragmas, `mmap_size`
 /// among them; on PostgreSQL `jit = off`).
 async fn raw_pool(url: &str, backend: Backend, size: u32) -> Res<AnyPool> {
+    raw_pool_then(url, backend, size, &[]).await
+}
+
+/// [`raw_pool`], then `extra` settings on every connection.
+async fn raw_pool_then(
+    url: &str,
+    backend: Backend,
+    size: u32,
+    extra: &'static [&'static str],
+) -> Res<AnyPool> {
     let opts = AnyPoolOptions::new()
         .max_connections(size)
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                for setting in backend.connection_settings() {
+                for setting in backend.connection_settings().iter().chain(extra) {
                     conn.execute(*setting).await?;
                 }
                 Ok(())
@@ -1075,6 +1111,15 @@ async fn run_backend(
         }
         Backend::Postgres => Raw::Pool(raw),
     };
+    // The baseline once more with PostgreSQL's default random_page_cost,
+    // so that the filtered queries are also compared with the fastest plan
+    // found for the unfiltered ones (BENCHMARKS.md, "Access policy filter").
+    let default_cost = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(Raw::Pool(
+            raw_pool_then(url, backend, 2, &["RESET random_page_cost"]).await?,
+        )),
+    };
     let mut cases = Vec::new();
     for (label, actor) in actors()? {
         let groups: Vec<SharingGroupId> = store
@@ -1091,25 +1136,32 @@ async fn run_backend(
                 return Err("intel_reports differs from count + page".into());
             }
             let mut c = baseline.connection().await?;
-            let all = unfiltered_count(&mut c, q).await?;
+            let all = unfiltered_count(&mut c, backend, q).await?;
             let first = unfiltered_page(&mut c, q).await?;
             baseline.done(c).await?;
             if all < total || first.len() as i64 != PAGE.min(all) {
                 return Err("the unfiltered baseline returns less than the filtered query".into());
             }
             let (mut fv, mut uv) = (Variant::default(), Variant::default());
+            let mut dv = default_cost.as_ref().map(|_| Variant::default());
             for _ in 0..WARM_UP {
                 time_filtered(&store, &f, q, &mut Variant::default()).await?;
-                time_unfiltered(&baseline, q, &mut Variant::default()).await?;
+                time_unfiltered(&baseline, backend, q, &mut Variant::default()).await?;
+                if let Some(d) = &default_cost {
+                    time_unfiltered(d, backend, q, &mut Variant::default()).await?;
+                }
             }
             for rep in 0..reps {
                 // Alternate the order so that drift hits both alike.
                 if rep % 2 == 0 {
                     time_filtered(&store, &f, q, &mut fv).await?;
-                    time_unfiltered(&baseline, q, &mut uv).await?;
+                    time_unfiltered(&baseline, backend, q, &mut uv).await?;
                 } else {
-                    time_unfiltered(&baseline, q, &mut uv).await?;
+                    time_unfiltered(&baseline, backend, q, &mut uv).await?;
                     time_filtered(&store, &f, q, &mut fv).await?;
+                }
+                if let (Some(d), Some(v)) = (&default_cost, dv.as_mut()) {
+                    time_unfiltered(d, backend, q, v).await?;
                 }
             }
             eprintln!(
@@ -1128,12 +1180,18 @@ async fn run_backend(
                 rows_all: all,
                 filtered: fv,
                 unfiltered: uv,
+                unfiltered_default_cost: dv,
             });
         }
     }
     store.close().await;
-    if let Some(p) = baseline.pool() {
-        p.close().await;
+    for raw in [Some(&baseline), default_cost.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(p) = raw.pool() {
+            p.close().await;
+        }
     }
     Ok(BackendResult {
         name,
@@ -1235,6 +1293,47 @@ fn report(results: &[BackendResult], n: u64, reps: usize) -> String {
             worst,
             if worst <= 1.2 { "met" } else { "**missed**" }
         );
+        if b.cases.iter().any(|c| c.unfiltered_default_cost.is_some()) {
+            let _ = writeln!(
+                s,
+                "The unfiltered queries once more in the same run, on connections with the \
+                 server's default `random_page_cost` (4) instead of dcis's 1.5, and the filtered \
+                 ones compared with the faster of the two baselines:\n"
+            );
+            let _ = writeln!(
+                s,
+                "| actor | query | unfiltered, default cost | count | page | filtered ÷ faster unfiltered |"
+            );
+            let _ = writeln!(s, "|---|---|---|---|---|---|");
+            let mut worst = f64::NAN;
+            for c in &b.cases {
+                let Some(d) = &c.unfiltered_default_cost else {
+                    continue;
+                };
+                let fastest = d.list.median().min(c.unfiltered.list.median());
+                worst = worst.max(c.filtered.list.median() / fastest);
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {:.1} / {:.1} | {:.1} / {:.1} | {:.1} / {:.1} | **{}** |",
+                    c.actor,
+                    c.query,
+                    d.list.median(),
+                    d.list.p95(),
+                    d.count.median(),
+                    d.count.p95(),
+                    d.page.median(),
+                    d.page.p95(),
+                    ratio(c.filtered.list.median(), fastest),
+                );
+            }
+            let _ = writeln!(
+                s,
+                "\nWorst ratio to the faster baseline on {}: {:.2} — {}.\n",
+                b.name,
+                worst,
+                if worst <= 1.2 { "met" } else { "**missed**" }
+            );
+        }
     }
     s
 }

@@ -80,6 +80,12 @@ pub(crate) enum Shares {
     /// PostgreSQL cost the whole query as if it ran the subquery per row,
     /// which leads it to slow plans.)
     ///
+    /// PostgreSQL charges the set's collection again for every probe of
+    /// the inner side of a nested loop that tests it, so a query whose
+    /// plan should not depend on the filter tests it in the aggregate
+    /// instead (`COUNT(*) FILTER (WHERE …)`, the report search's count):
+    /// the set is then collected once per process, as it is run.
+    ///
     /// A PostgreSQL caveat: the set is hashed only if it fits in `work_mem`
     /// (× `hash_mem_multiplier`; about 130,000 shared records with the
     /// defaults); beyond that PostgreSQL scans the set for each row tested.
@@ -91,52 +97,6 @@ pub(crate) enum Shares {
     /// the date index and stops after a few dozen rows), the columns of the
     /// rows of a page. Collecting the set would cost more than the page.
     PerRow,
-    /// `sh.direct = 1` and `sh.via_org = 1` on the row of the actor's
-    /// shares that [`share_join_sql`] joins to each record (none: NULL, so
-    /// both tests are false). The set is collected once, as with
-    /// [`Shares::Set`], but as a join input rather than a subplan. For
-    /// PostgreSQL's search over titles: a hashed subplan in a filter
-    /// makes it charge the cost of collecting the set again for each row
-    /// of a nested loop, so that it drops the plan it uses without the
-    /// filter (the matching reports in parallel, each joined to its access
-    /// row through the index) for a hash join that tests the filter on
-    /// every access row, or tests the filter in the leader process alone;
-    /// a joined set costs one hash probe per row, in every worker.
-    Joined,
-}
-
-/// The alias of the row of shares [`share_join_sql`] joins.
-const SHARES_ALIAS: &str = "sh";
-
-/// The actor's live shares, one row per shared record, as a `LEFT JOIN` to
-/// the access row aliased `ra`, for a filter rendered with
-/// [`Shares::Joined`]: `sh.direct` is 1 where a share names the actor, the
-/// actor's unit or one of the actor's groups, `sh.via_org` is 1 where a
-/// share names the actor's organisation (which counts only inside the
-/// actor's scope, tested by the filter). Placeholders continue from
-/// `binds`. Each target is its own `SELECT` (joined by `UNION ALL`) for the
-/// reason given in [`render_filter`].
-pub(crate) fn share_join_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> String {
-    let t = share_targets(f, binds);
-    let mut parts: Vec<String> = t
-        .direct
-        .iter()
-        .map(|c| {
-            format!(
-                "SELECT s.record_id, 1 AS direct, 0 AS via_org FROM record_share s WHERE {c} AND {}",
-                t.live
-            )
-        })
-        .collect();
-    parts.push(format!(
-        "SELECT s.record_id, 0 AS direct, 1 AS via_org FROM record_share s WHERE {} AND {}",
-        t.to_org, t.live
-    ));
-    format!(
-        "LEFT JOIN (SELECT x.record_id, MAX(x.direct) AS direct, MAX(x.via_org) AS via_org \
-         FROM ({}) x GROUP BY x.record_id) {SHARES_ALIAS} ON {SHARES_ALIAS}.record_id = {ra}.record_id",
-        parts.join(" UNION ALL ")
-    )
 }
 
 /// The conditions on a `record_share` row `s` that make it open a record
@@ -220,6 +180,41 @@ pub(crate) fn rank_bound_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) ->
     )
 }
 
+/// The condition that the record lies in the actor's scope; none for a
+/// national scope, which covers every record.
+fn scope_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> Option<String> {
+    match &f.provinces {
+        None => None,
+        Some(ps) if ps.is_empty() => Some("1 = 0".to_owned()),
+        Some(ps) => {
+            let marks: Vec<String> = ps
+                .iter()
+                .map(|p| push(binds, Bind::Text(p.as_str().to_owned())))
+                .collect();
+            Some(format!("{ra}.province_code IN ({})", marks.join(", ")))
+        }
+    }
+}
+
+/// The part of a listing filter that lets a record be listed without
+/// being readable (classified at most restricted, inside the actor's
+/// scope), or `None` when the filter lists only what it lets the actor
+/// read. A listing filter is exactly this part `OR` its readable part
+/// ([`render_filter`]), so a condition such as "listed, and readable where
+/// it matched on the title" can be written with one readable test:
+/// `readable OR (listed_only AND matched on the reference)`.
+pub(crate) fn listed_only_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) -> Option<String> {
+    if !f.reader || !f.include_listed {
+        return None;
+    }
+    let listed_p = push(binds, Bind::Int(rank(LISTED_UP_TO)));
+    let cond = format!("{ra}.classification_rank <= {listed_p}");
+    Some(match scope_sql(f, ra, binds) {
+        None => cond,
+        Some(scope) => format!("({cond} AND {scope})"),
+    })
+}
+
 /// The filter, cheapest tests first: SQL engines evaluate `OR` from the left
 /// and stop at the first true term, so the column comparisons decide most
 /// rows before any share is looked up.
@@ -229,8 +224,7 @@ pub(crate) fn rank_bound_sql(f: &ReadFilter, ra: &str, binds: &mut Vec<Bind>) ->
 /// record, never reset). A live share implies the flag, so the test drops
 /// no record a share opens; the nine records in ten never shared skip the
 /// lookup, which was most of what the set form cost SQLite on a list of a
-/// million records. The joined form has already paid for its probe in the
-/// join and tests the joined row alone.
+/// million records.
 ///
 /// Shares to the actor's organisation count only where the actor's scope
 /// covers the record, a condition on the record. In the set form they are
@@ -247,19 +241,7 @@ pub(crate) fn render_filter(
     if !f.reader {
         return "1 = 0".to_owned();
     }
-    // The condition that the record lies in the actor's scope; none for a
-    // national scope, which covers every record.
-    let scope = match &f.provinces {
-        None => None,
-        Some(ps) if ps.is_empty() => Some("1 = 0".to_owned()),
-        Some(ps) => {
-            let marks: Vec<String> = ps
-                .iter()
-                .map(|p| push(binds, Bind::Text(p.as_str().to_owned())))
-                .collect();
-            Some(format!("{ra}.province_code IN ({})", marks.join(", ")))
-        }
-    };
+    let scope = scope_sql(f, ra, binds);
     let in_scope = |cond: String| match &scope {
         None => cond,
         Some(scope) => format!("({cond} AND {scope})"),
@@ -269,12 +251,10 @@ pub(crate) fn render_filter(
         None => cond,
         Some(scope) => format!("({scope} AND {cond})"),
     };
-    let listed = if f.include_listed {
+    let listed = f.include_listed.then(|| {
         let listed_p = push(binds, Bind::Int(rank(LISTED_UP_TO)));
-        Some(in_scope(format!("{ra}.classification_rank <= {listed_p}")))
-    } else {
-        None
-    };
+        in_scope(format!("{ra}.classification_rank <= {listed_p}"))
+    });
     let rank_p = push(binds, Bind::Int(rank(f.max_classification)));
     let unit_p = push(binds, Bind::Text(f.unit.to_string()));
     let mut who = vec![format!("{ra}.owner_unit_id = {unit_p}")];
@@ -315,10 +295,6 @@ pub(crate) fn render_filter(
                 "({ra}.has_shares = 1 AND EXISTS (SELECT 1 FROM record_share s WHERE s.record_id = {ra}.record_id AND {} AND ({all})))",
                 t.live
             ));
-        }
-        (Shares::Joined, _) => {
-            who.push(format!("{SHARES_ALIAS}.direct = 1"));
-            who.push(scope_first(format!("{SHARES_ALIAS}.via_org = 1")));
         }
     }
     let readable = format!(

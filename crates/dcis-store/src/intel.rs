@@ -2,8 +2,8 @@
 //! policy's filter; there is no unfiltered getter.
 
 use crate::access::{
-    bind_all, filter_one_sql, push, rank_bound_sql, readable_one_sql, record_access, render_filter,
-    share_join_sql, Bind, Shares, ACCESS_COLUMNS,
+    bind_all, filter_one_sql, listed_only_sql, push, rank_bound_sql, readable_one_sql,
+    record_access, render_filter, Bind, Shares, ACCESS_COLUMNS,
 };
 use crate::error::StoreError;
 use crate::open::{Backend, Store};
@@ -112,8 +112,20 @@ impl Store {
         text_q: Option<&str>,
     ) -> Result<i64, StoreError> {
         let mut binds = Vec::new();
-        let from = report_list_from(f, text_q, Shares::Set, self.backend, &mut binds);
-        let count_sql = format!("SELECT COUNT(*) AS n {from}");
+        let q = report_list_query(f, text_q, Shares::Set, self.backend, &mut binds);
+        let count_sql = if q.search && self.backend == Backend::Postgres {
+            // The policy in the aggregate, not in the WHERE: the join is
+            // then planned as without the filter (the matching reports in
+            // parallel, each joined to its access row through the index),
+            // and the share set, which PostgreSQL would cost again for each
+            // row of that nested loop, is collected once per process.
+            format!(
+                "SELECT COUNT(*) FILTER (WHERE {}) AS n {}",
+                q.visible, q.from_where
+            )
+        } else {
+            format!("SELECT COUNT(*) AS n {} AND {}", q.from_where, q.visible)
+        };
         int(
             &bind_all(sqlx::query(&count_sql), &binds)
                 .fetch_one(&self.pool)
@@ -137,7 +149,8 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<ReportSummary>, StoreError> {
         let mut binds = Vec::new();
-        let from = report_list_from(f, text_q, Shares::PerRow, self.backend, &mut binds);
+        let q = report_list_query(f, text_q, Shares::PerRow, self.backend, &mut binds);
+        let from = format!("{} AND {}", q.from_where, q.visible);
         let lim = push(&mut binds, Bind::Int(limit));
         let off = push(&mut binds, Bind::Int(offset));
         let readable = readable_one_sql(f, "p", &mut binds);
@@ -220,30 +233,42 @@ impl Store {
     }
 }
 
-/// The `FROM … WHERE` of the report list and search, for a query over all
-/// matching rows (the count, `Shares::Set`) or for one page
-/// (`Shares::PerRow`: a page stops after a few rows in date order).
+/// The report list and search as the query's own conditions and the
+/// policy's, apart: [`Store::intel_report_count`] may test the policy in
+/// the aggregate, the page adds it to the `WHERE`.
+struct ReportListQuery {
+    /// `FROM … WHERE …`, without the policy (which only narrows it).
+    from_where: String,
+    /// What the actor may see of the rows of `from_where`: for the list,
+    /// the listing filter; for the search, which matches the reference, or
+    /// the title where the report is readable, `readable OR (listed only
+    /// AND the reference matched)` (a listing filter is its listed-only
+    /// part `OR` its readable part, so this is "listed, and readable if it
+    /// matched on the title" with one readable test).
+    visible: String,
+    search: bool,
+}
+
+/// The parts of the report list and search, for a query over all matching
+/// rows (the count, `Shares::Set`) or for one page (`Shares::PerRow`: a page
+/// stops after a few rows in date order).
 ///
-/// The search matches the reference, or the title where the report is
-/// readable. Its first test reads the report alone (and is implied by the
-/// second), so the engine can drop most reports before it looks at their
-/// access facts; `CROSS JOIN` makes SQLite read the reports first and look
-/// up the access facts of the matches only (SQLite keeps the written order
-/// of a `CROSS JOIN`; PostgreSQL plans it as the inner join it is), with
-/// the bound on the classification so that SQLite looks them up in the
-/// index that holds them (`record_access_filter`) rather than in the table.
-/// On PostgreSQL the search over all rows joins the actor's shares
-/// ([`Shares::Joined`]): the matching reports are then read and joined to
-/// their access facts and shares in parallel, as without the filter.
-fn report_list_from(
+/// The search's own condition reads the report alone, so the engine drops
+/// most reports before it looks at their access facts; `CROSS JOIN` makes
+/// SQLite read the reports first and look up the access facts of the
+/// matches only (SQLite keeps the written order of a `CROSS JOIN`;
+/// PostgreSQL plans it as the inner join it is), with the bound on the
+/// classification that the policy implies, so that SQLite looks them up in
+/// the index that holds them (`record_access_filter`) rather than in the
+/// table.
+fn report_list_query(
     f: &ReadFilter,
     text_q: Option<&str>,
     shares: Shares,
     backend: Backend,
     binds: &mut Vec<Bind>,
-) -> String {
+) -> ReportListQuery {
     let Some(q) = text_q.map(str::trim).filter(|q| !q.is_empty()) else {
-        let filter = render_filter(f, "ra", shares, binds);
         // With statistics (dcis gathers them after each bulk load), SQLite
         // would answer the filter's `OR` with one index per term (the owner
         // indexes, the listing index, the shared ids through the primary
@@ -254,26 +279,29 @@ fn report_list_from(
             Backend::Sqlite => " INDEXED BY record_access_filter",
             Backend::Postgres => "",
         };
-        return format!(
-            "FROM intelligence_report r JOIN record_access ra{hint} ON ra.record_id = r.id WHERE {filter}"
-        );
+        return ReportListQuery {
+            from_where: format!(
+                "FROM intelligence_report r JOIN record_access ra{hint} ON ra.record_id = r.id WHERE TRUE"
+            ),
+            visible: render_filter(f, "ra", shares, binds),
+            search: false,
+        };
     };
-    let (shares, join) = match (shares, backend) {
-        (Shares::Set, Backend::Postgres) => (
-            Shares::Joined,
-            format!(" {}", share_join_sql(f, "ra", binds)),
-        ),
-        _ => (shares, String::new()),
-    };
-    let filter = render_filter(f, "ra", shares, binds);
     let p = push(binds, Bind::Text(format!("%{}%", q.to_lowercase())));
-    let readable = render_filter(&f.readable_part(), "ra", shares, binds);
     let bound = rank_bound_sql(f, "ra", binds);
-    format!(
-        "FROM intelligence_report r CROSS JOIN record_access ra{join} WHERE ra.record_id = r.id \
-         AND (LOWER(r.reference) LIKE {p} OR LOWER(r.title) LIKE {p}) AND {bound} AND {filter} \
-         AND (LOWER(r.reference) LIKE {p} OR (LOWER(r.title) LIKE {p} AND {readable}))"
-    )
+    let readable = render_filter(&f.readable_part(), "ra", shares, binds);
+    let visible = match listed_only_sql(f, "ra", binds) {
+        Some(listed) => format!("({readable} OR ({listed} AND LOWER(r.reference) LIKE {p}))"),
+        None => readable,
+    };
+    ReportListQuery {
+        from_where: format!(
+            "FROM intelligence_report r CROSS JOIN record_access ra WHERE ra.record_id = r.id \
+             AND (LOWER(r.reference) LIKE {p} OR LOWER(r.title) LIKE {p}) AND {bound}"
+        ),
+        visible,
+        search: true,
+    }
 }
 
 fn summary(r: &AnyRow) -> Result<ReportSummary, StoreError> {
