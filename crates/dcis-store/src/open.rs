@@ -179,6 +179,14 @@ impl Store {
                     Ok(())
                 })
             })
+            .before_acquire(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        reload_statistics_if_changed(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(connect)
             .await
             .map_err(|source| StoreError::Connect {
@@ -277,14 +285,43 @@ impl Store {
     /// analysis (or never analysed), so it is cheap when nothing changed.
     /// PostgreSQL gathers statistics itself (autovacuum); after a bulk load
     /// dcis analyses the loaded tables at once rather than wait for it.
+    ///
+    /// An SQLite connection reads the statistics once, with the schema,
+    /// and not again when another connection gathers new ones (not even
+    /// when the schema changes). So the other connections of the pool (and
+    /// of other processes: a running `dcis serve` while `dcis import`
+    /// loads) would go on planning with the statistics they read before:
+    /// after a bulk load into a nearly empty database, statistics of a few
+    /// rows, and plans that sort a million rows to show 50 (0.46-0.67 s
+    /// for a page of the report list that takes 2 ms; the benchmark of the
+    /// access filter met it). So `optimize` also counts up the database's
+    /// `user_version`, and each connection, when the pool hands it out,
+    /// reads the statistics again if that number changed since it last did
+    /// ([`reload_statistics_if_changed`]). dcis uses `user_version` for
+    /// nothing else.
     pub async fn optimize(&self) -> Result<(), StoreError> {
-        let sql = match self.backend {
-            Backend::Sqlite => "PRAGMA optimize=0x10002",
-            Backend::Postgres => {
-                "ANALYZE record_access, law_case, seizure_item, person, case_person, case_object, search_term"
+        match self.backend {
+            Backend::Sqlite => {
+                let mut c = self.pool.acquire().await?;
+                sqlx::query("PRAGMA optimize=0x10002")
+                    .execute(&mut *c)
+                    .await?;
+                let generation = statistics_generation(&mut c, "main").await?;
+                sqlx::query(&format!(
+                    "PRAGMA main.user_version = {}",
+                    generation.wrapping_add(1)
+                ))
+                .execute(&mut *c)
+                .await?;
             }
-        };
-        sqlx::query(sql).execute(&self.pool).await?;
+            Backend::Postgres => {
+                sqlx::query(
+                    "ANALYZE record_access, law_case, seizure_item, person, case_person, case_object, search_term",
+                )
+                .execute(&self.pool)
+                .await?;
+            }
+        }
         Ok(())
     }
 
@@ -318,6 +355,33 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// The statistics generation of an SQLite database (`main`: counted up by
+/// [`Store::optimize`]) or the one a connection last read (`temp`, which
+/// is the connection's own).
+async fn statistics_generation(
+    conn: &mut sqlx::AnyConnection,
+    schema: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(&format!("PRAGMA {schema}.user_version"))
+        .fetch_one(conn)
+        .await?
+        .try_get::<i64, _>(0)
+}
+
+/// Makes an SQLite connection read the planner's statistics again (`ANALYZE
+/// sqlite_schema` does only that) when [`Store::optimize`] has gathered new
+/// ones since it last read them; see there. Two header reads when nothing
+/// changed.
+async fn reload_statistics_if_changed(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    let current = statistics_generation(conn, "main").await?;
+    if statistics_generation(conn, "temp").await? != current {
+        conn.execute("ANALYZE sqlite_schema").await?;
+        conn.execute(format!("PRAGMA temp.user_version = {current}").as_str())
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -359,6 +423,67 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// How an SQLite connection plans a query (`EXPLAIN QUERY PLAN`).
+    async fn plan(c: &mut sqlx::AnyConnection, sql: &str) -> String {
+        sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .fetch_all(c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String, _>(3).unwrap())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// After `Store::optimize`, every connection of the pool plans with
+    /// the new statistics, not only the one that gathered them.
+    #[tokio::test]
+    async fn sqlite_statistics_reach_every_connection() {
+        let dir = std::env::temp_dir().join(format!("dcis-stats-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/t.sqlite3", dir.display());
+        let opts = OpenOptions {
+            create: true,
+            max_connections: 2,
+            ..Default::default()
+        };
+        let store = Store::open(&url, &opts).await.unwrap();
+        let mut a = store.pool.acquire().await.unwrap();
+        let mut b = store.pool.acquire().await.unwrap();
+        for sql in [
+            "CREATE TABLE t (a INTEGER, b INTEGER)",
+            "CREATE INDEX t_a ON t (a)",
+            "CREATE INDEX t_b ON t (b)",
+            // `a` is different on each row, `b` the same on every row: with
+            // statistics, an equality on `a` is the selective one (without
+            // them SQLite takes `t_b`).
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) \
+             INSERT INTO t SELECT i, 0 FROM n",
+        ] {
+            sqlx::query(sql).execute(&mut *a).await.unwrap();
+        }
+        let q = "SELECT * FROM t WHERE a = 7 AND b = 0";
+        // Connection b reads the schema, without statistics for t.
+        let before = plan(&mut b, q).await;
+        assert!(before.contains("t_b"), "without statistics: {before}");
+        drop(a);
+        // One connection is free: optimize runs on it, and b still holds
+        // the schema it read.
+        store.optimize().await.unwrap();
+        // Both connections, handed out again by the pool, plan with them.
+        drop(b);
+        let mut a = store.pool.acquire().await.unwrap();
+        let mut b = store.pool.acquire().await.unwrap();
+        for c in [&mut a, &mut b] {
+            let after = plan(c, q).await;
+            assert!(after.contains("t_a"), "with statistics: {after}");
+        }
+        drop((a, b));
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// Needs the PostgreSQL server that `scripts/test` starts.
     #[tokio::test]
     async fn postgres_connections_get_the_settings() {
@@ -374,6 +499,12 @@ mod tests {
         let mut b = store.pool.acquire().await.unwrap();
         for c in [&mut a, &mut b] {
             assert_eq!(setting(c, "SHOW jit").await, "off");
+            assert_eq!(setting(c, "SHOW work_mem").await, "32MB");
+            assert_eq!(
+                setting(c, "SHOW plan_cache_mode").await,
+                "force_custom_plan"
+            );
+            assert_eq!(setting(c, "SHOW random_page_cost").await, "1.5");
         }
         drop((a, b));
         store.close().await;
