@@ -397,9 +397,11 @@ mod tests {
             .unwrap()
     }
 
-    #[tokio::test]
-    async fn sqlite_connections_get_the_settings() {
-        let dir = std::env::temp_dir().join(format!("dcis-open-{}", std::process::id()));
+    /// A store on a new SQLite file in a directory of its own (`name`, this
+    /// process), with a pool of two connections.
+    async fn sqlite_store(name: &str) -> (Store, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("dcis-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}/t.sqlite3", dir.display());
         let opts = OpenOptions {
@@ -407,7 +409,12 @@ mod tests {
             max_connections: 2,
             ..Default::default()
         };
-        let store = Store::open(&url, &opts).await.unwrap();
+        (Store::open(&url, &opts).await.unwrap(), dir)
+    }
+
+    #[tokio::test]
+    async fn sqlite_connections_get_the_settings() {
+        let (store, dir) = sqlite_store("open").await;
         // Two connections held at once: both were opened by the pool.
         let mut a = store.pool.acquire().await.unwrap();
         let mut b = store.pool.acquire().await.unwrap();
@@ -439,16 +446,7 @@ mod tests {
     /// the new statistics, not only the one that gathered them.
     #[tokio::test]
     async fn sqlite_statistics_reach_every_connection() {
-        let dir = std::env::temp_dir().join(format!("dcis-stats-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}/t.sqlite3", dir.display());
-        let opts = OpenOptions {
-            create: true,
-            max_connections: 2,
-            ..Default::default()
-        };
-        let store = Store::open(&url, &opts).await.unwrap();
+        let (store, dir) = sqlite_store("stats").await;
         let mut a = store.pool.acquire().await.unwrap();
         let mut b = store.pool.acquire().await.unwrap();
         for sql in [
