@@ -1882,8 +1882,8 @@ async fn sharing_rules(db: Db) {
         .intel_report(&reader.actor, red.access.record, "/t")
         .await
         .is_err());
-    // A share written by any other writer (the trigger, not the
-    // application, keeps the flag) opens the record in every read path.
+    // A share inserted by any other writer (the trigger, not the
+    // application, keeps the flag) opens the record.
     let other = world
         .records
         .iter()

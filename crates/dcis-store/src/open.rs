@@ -173,18 +173,28 @@ impl Store {
             .acquire_timeout(opts.acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
+                    // The generation of the statistics this connection
+                    // reads with the schema, on its first statement.
+                    let generation = match backend {
+                        Backend::Sqlite => Some(statistics_generation(conn, "main").await?),
+                        Backend::Postgres => None,
+                    };
                     for setting in backend.connection_settings() {
                         conn.execute(*setting).await?;
+                    }
+                    if let Some(g) = generation {
+                        conn.execute(format!("PRAGMA temp.user_version = {g}").as_str())
+                            .await?;
                     }
                     Ok(())
                 })
             })
             .before_acquire(move |conn, _meta| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        reload_statistics_if_changed(conn).await?;
-                    }
-                    Ok(true)
+                    Ok(match backend {
+                        Backend::Sqlite => has_current_statistics(conn).await,
+                        Backend::Postgres => true,
+                    })
                 })
             })
             .connect_with(connect)
@@ -294,25 +304,31 @@ impl Store {
     /// after a bulk load into a nearly empty database, statistics of a few
     /// rows, and plans that sort a million rows to show 50 (0.46-0.67 s
     /// for a page of the report list that takes 2 ms; the benchmark of the
-    /// access filter met it). So `optimize` also counts up the database's
-    /// `user_version`, and each connection, when the pool hands it out,
-    /// reads the statistics again if that number changed since it last did
-    /// ([`reload_statistics_if_changed`]). dcis uses `user_version` for
-    /// nothing else.
+    /// access filter met it). So when `PRAGMA optimize` has changed the
+    /// statistics, `optimize` counts up the database's `user_version`; a
+    /// connection records the number it read with the schema, and the pool
+    /// closes and replaces a connection whose number is behind rather than
+    /// hand it out ([`has_current_statistics`]). A new connection reads the
+    /// statistics afresh. (Reading them again in place, `ANALYZE
+    /// sqlite_schema`, takes the write lock, so reads would wait behind a
+    /// long import.) dcis uses `user_version` for nothing else.
     pub async fn optimize(&self) -> Result<(), StoreError> {
         match self.backend {
             Backend::Sqlite => {
                 let mut c = self.pool.acquire().await?;
+                let before = statistics_fingerprint(&mut c).await?;
                 sqlx::query("PRAGMA optimize=0x10002")
                     .execute(&mut *c)
                     .await?;
-                let generation = statistics_generation(&mut c, "main").await?;
-                sqlx::query(&format!(
-                    "PRAGMA main.user_version = {}",
-                    generation.wrapping_add(1)
-                ))
-                .execute(&mut *c)
-                .await?;
+                if statistics_fingerprint(&mut c).await? != before {
+                    let generation = statistics_generation(&mut c, "main").await?;
+                    sqlx::query(&format!(
+                        "PRAGMA main.user_version = {}",
+                        generation.wrapping_add(1)
+                    ))
+                    .execute(&mut *c)
+                    .await?;
+                }
             }
             Backend::Postgres => {
                 sqlx::query(
@@ -370,18 +386,38 @@ async fn statistics_generation(
         .try_get::<i64, _>(0)
 }
 
-/// Makes an SQLite connection read the planner's statistics again (`ANALYZE
-/// sqlite_schema` does only that) when [`Store::optimize`] has gathered new
-/// ones since it last read them; see there. Two header reads when nothing
-/// changed.
-async fn reload_statistics_if_changed(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
-    let current = statistics_generation(conn, "main").await?;
-    if statistics_generation(conn, "temp").await? != current {
-        conn.execute("ANALYZE sqlite_schema").await?;
-        conn.execute(format!("PRAGMA temp.user_version = {current}").as_str())
-            .await?;
+/// Whether an SQLite connection plans with the statistics of the latest
+/// [`Store::optimize`] (see there): two header reads. A connection that
+/// cannot tell is not handed out either; the pool opens another.
+async fn has_current_statistics(conn: &mut sqlx::AnyConnection) -> bool {
+    match (
+        statistics_generation(conn, "main").await,
+        statistics_generation(conn, "temp").await,
+    ) {
+        (Ok(current), Ok(read)) => current == read,
+        _ => false,
     }
-    Ok(())
+}
+
+/// The content of `sqlite_stat1` (empty before the first `ANALYZE`), to
+/// tell whether `PRAGMA optimize` changed it.
+async fn statistics_fingerprint(conn: &mut sqlx::AnyConnection) -> Result<String, sqlx::Error> {
+    let exists = sqlx::query(
+        "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'",
+    )
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get::<i64, _>(0)?;
+    if exists == 0 {
+        return Ok(String::new());
+    }
+    sqlx::query(
+        "SELECT COALESCE(group_concat(tbl || '/' || COALESCE(idx, '') || '/' || stat, ';'), '') \
+         FROM (SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx)",
+    )
+    .fetch_one(conn)
+    .await?
+    .try_get::<String, _>(0)
 }
 
 #[cfg(test)]
@@ -469,15 +505,28 @@ mod tests {
         // One connection is free: optimize runs on it, and b still holds
         // the schema it read.
         store.optimize().await.unwrap();
-        // Both connections, handed out again by the pool, plan with them.
+        // Both connections, handed out again by the pool, plan with them,
+        // and handing out the one that was behind does not wait for a
+        // writer (the first holds the write lock meanwhile).
         drop(b);
-        let mut a = store.pool.acquire().await.unwrap();
-        let mut b = store.pool.acquire().await.unwrap();
-        for c in [&mut a, &mut b] {
+        let mut w = store.pool.acquire().await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *w)
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        let mut r = store.pool.acquire().await.unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "waited {:?} for a connection",
+            started.elapsed()
+        );
+        for c in [&mut w, &mut r] {
             let after = plan(c, q).await;
             assert!(after.contains("t_a"), "with statistics: {after}");
         }
-        drop((a, b));
+        sqlx::query("ROLLBACK").execute(&mut *w).await.unwrap();
+        drop((w, r));
         store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -7,7 +7,11 @@
 ALTER TABLE record_access ADD COLUMN has_shares SMALLINT NOT NULL DEFAULT 0 CHECK (has_shares IN (0, 1));
 UPDATE record_access SET has_shares = 1 WHERE record_id IN (SELECT record_id FROM record_share);
 
-CREATE FUNCTION record_share_marks_record() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The function names record_access in the schema dcis was migrated into (SET search_path FROM
+-- CURRENT), so that it works however the session that writes a share sets its path (pg_restore
+-- clears it).
+CREATE FUNCTION record_share_marks_record() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     UPDATE record_access SET has_shares = 1 WHERE record_id = NEW.record_id AND has_shares = 0;
     RETURN NEW;
