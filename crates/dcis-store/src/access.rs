@@ -251,10 +251,7 @@ pub(crate) fn render_filter(
         None => cond,
         Some(scope) => format!("({scope} AND {cond})"),
     };
-    let listed = f.include_listed.then(|| {
-        let listed_p = push(binds, Bind::Int(rank(LISTED_UP_TO)));
-        in_scope(format!("{ra}.classification_rank <= {listed_p}"))
-    });
+    let listed = listed_only_sql(f, ra, binds);
     let rank_p = push(binds, Bind::Int(rank(f.max_classification)));
     let unit_p = push(binds, Bind::Text(f.unit.to_string()));
     let mut who = vec![format!("{ra}.owner_unit_id = {unit_p}")];
